@@ -17,17 +17,6 @@ from tests.site_build import build_site
 UI_STRINGS = {"zh": "搜索", "en": "Search"}  # Material's search placeholder in each language
 
 
-@pytest.fixture(scope="session")
-def build(tmp_path_factory):
-    return build_site(tmp_path_factory.mktemp("site") / "site")
-
-
-@pytest.fixture(scope="session")
-def site(build) -> Path:
-    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.log[-5000:]}"
-    return build.site
-
-
 def _html_pages(site: Path):
     return sorted(site.rglob("*.html"))
 
