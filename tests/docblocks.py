@@ -80,8 +80,9 @@ def _run_as_reader(item: TestBlock, original_runtest) -> None:
     where = f"{shown}, line {block.lineno}"
     try:
         code = expand(block.code)
-        if block.expected_output is not None:
-            block.expected_output = expand(block.expected_output)
+        if block.expected_output is not None and INCLUDE.search(block.expected_output):
+            # An embedded output file ends with its own newline; the fence adds none of its own.
+            block.expected_output = expand(block.expected_output).rstrip("\n") + "\n"
     except Exception as err:  # a missing or unreadable snippet: say which one
         pytest.fail(f"{where}: {err}", pytrace=False)
     # Assigning __name__ first makes `if __name__ == "__main__":` run, as in `python file.py`.
