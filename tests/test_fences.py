@@ -19,9 +19,24 @@ SHELL_LIKE = {"bash", "sh", "shell", "console", "zsh", "shell-session", "shellse
 SKIP_MARK = re.compile(r"^pytest\.mark\.(skip|skipif|xfail)\b")
 
 
+def _continued_fences(path) -> set[int]:
+    """Lines of fences marked <!--pytest-codeblocks:cont--> (pytest-codeblocks appends them to the
+    block before, e.g. the cells of a notebook page)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = set()
+    for number, line in enumerate(lines, start=1):
+        if line.strip() != "<!--pytest-codeblocks:cont-->":
+            continue
+        following = next((n for n in range(number, len(lines)) if lines[n].strip()), None)
+        if following is not None and lines[following].lstrip().startswith(("```", "~~~")):
+            found.add(following + 1)
+    return found
+
+
 def audit(path):
     """(run, skipped, problems) for one page; skipped holds (line, reason)."""
     blocks = {block.lineno: block for block in extract_from_file(path)}
+    continued = _continued_fences(path)
     run, skipped, problems = [], [], []
     for fence in fences(path):
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -37,6 +52,9 @@ def audit(path):
                             f"write exactly ```python, ```bash or ```sh")
             continue
         block = blocks.get(fence.lineno)
+        if block is None and fence.lineno in continued:
+            run.append(fence)  # <!--pytest-codeblocks:cont-->: runs as part of the block before it
+            continue
         if block is None:
             problems.append(f"{where}: fence is not collected (inside an unsupported container?)")
             continue

@@ -89,7 +89,7 @@ def test_chinese_wording():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_page_outputs_are_current(lang):
     shown = ROOT / "snippets" / "hardware" / "output" / f"recorded-gpus.{lang}.txt"
-    assert shown.read_text(encoding="utf-8") == mr.render_gpus(RECORDED, lang), (
+    assert shown.read_text(encoding="utf-8") == mr.render_gpus(RECORDED, lang) + "\n", (
         f"regenerate {shown.name} from render_gpus(RECORDED, {lang!r})")
 
 

@@ -1,0 +1,172 @@
+"""Every page of every language, opened in headless Chromium as a reader opens it.
+
+Pages are found in docs/ when the tests are collected (a new chapter is tested without touching this
+file), plus each language's 404 page; a last test checks that the built site has no page left out.
+One visit per page checks everything a page must do, to keep the run short.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import NOT_FOUND, UI, content_pages, goto, language_of, page_url
+from tests.pages import DEFAULT_LANGUAGE, LANGUAGES
+
+PAGES = content_pages() + [("404", url) for url in NOT_FOUND.values()]
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]  # the axe rules the dark scheme can change
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def in_language(text: str, lang: str) -> bool:
+    """Chinese text has Han characters; text in another language has none."""
+    return bool(_HAN.search(text)) if lang == "zh" else not _HAN.search(text)
+
+
+def page_facts(page) -> dict:
+    return page.evaluate("""() => ({
+        lang: document.documentElement.lang,
+        title: document.title,
+        description: document.querySelector('meta[name=description]')?.content ?? '',
+        search: document.querySelector('input[name=query]')?.placeholder ?? '',
+        toggle: [...document.querySelectorAll('form[data-md-component=palette] label')]
+            .filter(label => label.offsetParent !== null).map(label => label.title),
+        scheme: document.body.dataset.mdColorScheme,
+        status: performance.getEntriesByType('navigation')[0]?.responseStatus,
+    })""")
+
+
+def serious_violations(page, axe_source: str, only: list[str] | None = None) -> list[str]:
+    """axe-core's serious and critical findings for the page as it is drawn now (only some rules if
+    `only` names them)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    return page.evaluate("""async (only) => {
+        const options = {resultTypes: ['violations']};
+        if (only) options.runOnly = {type: 'rule', values: only};
+        const result = await axe.run(document, options);
+        return result.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.impact} ${v.id}: ${v.help} (${v.helpUrl}) at `
+                + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' [' + (n.failureSummary || '')
+                    .split('\\n').slice(1, 2).join('').trim() + ']').join('; '));
+    }""", only)
+
+
+def switch_palette(page) -> str:
+    """Click the visible dark/light toggle; return the new scheme once the switch has settled."""
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("form[data-md-component=palette] label:visible").click()
+    page.wait_for_function(
+        "(before) => document.body.dataset.mdColorScheme !== before"
+        " && !document.body.hasAttribute('data-md-color-switching')", arg=before)
+    return page.evaluate("document.body.dataset.mdColorScheme")
+
+
+def check_language(facts: dict, lang: str) -> list[str]:
+    problems = []
+    if facts["lang"] != lang:
+        problems.append(f"<html lang={facts['lang']!r}>, expected {lang!r}")
+    if facts["search"] != UI[lang]["search"]:
+        problems.append(f"search box says {facts['search']!r}: the interface is not in {lang}")
+    if facts["toggle"] != [UI[lang]["to_dark"]]:
+        problems.append(f"theme toggle says {facts['toggle']!r}, expected {UI[lang]['to_dark']!r}")
+    for what in ("title", "description"):
+        if not facts[what] or not in_language(facts[what], lang):
+            problems.append(f"{what} {facts[what]!r} is not in {lang}")
+    return problems
+
+
+def check_copy_buttons(page, lang: str) -> list[str]:
+    """Every code block has a copy button; the first one puts exactly the block's text on the
+    clipboard and says so in the reader's language."""
+    blocks = page.locator("div.highlight pre:has(> code)")
+    if not blocks.count():
+        return []
+    problems = []
+    buttons = page.locator("div.highlight pre:has(> code) button[data-md-type=copy]")
+    if buttons.count() != blocks.count():
+        problems.append(f"{blocks.count()} code blocks, {buttons.count()} copy buttons")
+    page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
+    first = blocks.first
+    first.scroll_into_view_if_needed()
+    first.hover()
+    button = first.locator("button[data-md-type=copy]")
+    if button.get_attribute("title") != UI[lang]["copy"]:
+        problems.append(f"copy button titled {button.get_attribute('title')!r}, not {UI[lang]['copy']!r}")
+    button.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    shown = first.locator("code").inner_text().rstrip()
+    if copied != shown:
+        problems.append(f"copy put {copied[:80]!r} on the clipboard; the block shows {shown[:80]!r}")
+    notice = page.locator(".md-dialog").inner_text()
+    if UI[lang]["copied"] not in notice:
+        problems.append(f"after copying, the notice says {notice!r}")
+    return problems
+
+
+@pytest.mark.parametrize(("base", "url"), PAGES, ids=[url or "/" for _, url in PAGES])
+def test_page_works_for_a_reader_in_its_language(open_context, served, axe_source, base, url):
+    """HTTP 200; <html lang>, interface, title and description in the page's language; nothing fetched
+    from another host and no console error; no serious or critical axe finding in the light scheme
+    or (colour rules) the dark one; working copy buttons; and the language switcher opens the same
+    page in each other language (a 404 page's switcher opens the home pages)."""
+    lang = language_of(url)
+    context, recorder = open_context(color_scheme="light", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    response = goto(page, recorder, served.url + url)
+    problems = [] if response.status == 200 else [f"HTTP {response.status}"]
+    problems += check_language(page_facts(page), lang)
+    problems += [f"light: {v}" for v in serious_violations(page, axe_source)]
+    if switch_palette(page) != "slate":
+        problems.append("the theme toggle did not switch to the dark scheme")
+    problems += [f"dark: {v}" for v in serious_violations(page, axe_source, COLOUR_RULES)]
+    problems += [f"copy: {p}" for p in check_copy_buttons(page, lang)]  # after axe: its notice fades
+    for other in LANGUAGES:
+        if other == lang:
+            continue
+        if page.url != served.url + url:
+            goto(page, recorder, served.url + url)
+        expected = served.url + page_url("index.md" if base == "404" else base, other)
+        page.locator(".md-header__option .md-select").hover()  # the language list opens on hover
+        page.locator(f"a.md-select__link[hreflang={other}]").click()
+        page.wait_for_url(lambda address: address != served.url + url)
+        recorder.settle(page)
+        facts = page_facts(page)
+        if page.url != expected or facts["status"] != 200 or facts["lang"] != other:
+            problems.append(f"switcher: the {other} link opened {page.url} (HTTP {facts['status']}, "
+                            f"lang {facts['lang']!r}), expected {expected}")
+    problems += recorder.problems()
+    assert not problems, f"{served.url}{url}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_missing_page_shows_the_404_page_in_the_readers_language(open_context, served, lang):
+    """The host answers every missing path with the root 404.html and status 404; under en/ that
+    page sends the reader on to the English one. Its link leads to the home page."""
+    missing = ("" if lang == DEFAULT_LANGUAGE else f"{lang}/") + "no-such-chapter/"
+    context, recorder = open_context()
+    page = context.new_page()
+    response = goto(page, recorder, served.url + missing)
+    assert response.status == 404
+    if lang != DEFAULT_LANGUAGE:
+        page.wait_for_url(served.url + NOT_FOUND[lang])
+        recorder.settle(page)
+    facts = page_facts(page)
+    assert not check_language(facts, lang), check_language(facts, lang)
+    assert "404" in page.locator("article h1").inner_text()
+    page.locator("article a").first.click()
+    page.wait_for_url(served.url + page_url("index.md", lang))
+    recorder.settle(page)
+    assert page_facts(page)["status"] == 200
+    problems = recorder.problems({served.url + missing: 404})
+    assert not problems, "\n".join(problems)
+
+
+def test_every_built_page_is_visited(built_site):
+    """A page in the built site that the tests above do not open would go untested."""
+    visited = {url for _, url in PAGES}
+    built = {path.relative_to(built_site).as_posix().removesuffix("index.html")
+             for path in built_site.rglob("*.html")}
+    assert built <= visited, f"built but not tested: {sorted(built - visited)}"
