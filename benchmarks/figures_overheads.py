@@ -217,7 +217,7 @@ def plot_underuse(result: dict, lang: str, path: Path) -> None:
         ax.set_xticks(data["batch_sizes"], [f"{b:,}" for b in data["batch_sizes"]])
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.yaxis.set_major_formatter(PLAIN)
-        ax.yaxis.set_minor_formatter(PLAIN)
+        ax.yaxis.set_minor_formatter(NullFormatter())  # minor labels overlap on a log axis
         ax.set_xlabel(t["underuse_x"])
         ax.set_ylabel(t["underuse_y"])
         ax.set_title(t["underuse_title"])
