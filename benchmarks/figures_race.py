@@ -16,7 +16,7 @@ FULL_COMMAND = ("python snippets/iris_race.py --device {device} --epochs 20000 "
 
 TEXT = {
     "zh": {
-        "seed": "1 种子实验的循环（基线）",
+        "seed": "1 原始实验的循环（基线）",
         "no_sync": "2 不逐轮同步",
         "fewer_launches": "3 更少的启动（融合的 SGD）",
         "one_thread": "4a 单线程",

@@ -84,13 +84,17 @@ def test_docs_have_runnable_python():
 if __name__ == "__main__":  # `python -m tests.test_fences` prints the counts for a release note
     from collections import Counter
 
-    ran, skips = Counter(), Counter()
+    ran, skips, needs = Counter(), Counter(), Counter()
     for page in (p for p in page_files() if p.suffix == ".md"):
         run, skipped, _ = audit(page)
-        ran.update(fence.info for fence in run)
+        conditional = {b.lineno for b in extract_from_file(page)
+                       if any(m.startswith("pytest.mark.needs_") for m in b.marks)}
+        ran.update(fence.info for fence in run if fence.lineno not in conditional)
+        needs.update(fence.info for fence in run if fence.lineno in conditional)
         skips.update(fence.info for fence, _ in skipped)
         for fence, mark in skipped:
             print(f"skipped {page.relative_to(ROOT)}:{fence.lineno} ({fence.info}): {mark}")
     for language in sorted(set(ran) | set(skips)):
-        print(f"{language}: {ran[language] + skips[language]} fences, {ran[language]} run, "
-              f"{skips[language]} skipped")
+        total = ran[language] + skips[language] + needs[language]
+        print(f"{language}: {total} fences; {ran[language]} always run, {needs[language]} run only "
+              f"where CUDA/MPS exists (needs_cuda/needs_mps), {skips[language]} always skipped")
