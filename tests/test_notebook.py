@@ -42,6 +42,7 @@ def test_page_is_a_rendered_executed_notebook(site, lang):
     outputs = " ".join(o.get_text() for o in article.select(".jp-OutputArea-output"))
     assert "cpu: final loss" in outputs and "test accuracy" in outputs, "the notebook was not executed"
     assert "Traceback" not in outputs and "Error" not in outputs
+    assert "description:" not in article.get_text(), "the page's front matter is shown as text"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

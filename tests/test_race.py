@@ -23,14 +23,7 @@ ROW_KEYS = {"name", "device", "models", "seconds", "us_per_epoch", "us_per_model
             "setup_s", "total_s", "final_loss", "accuracy", "max_loss_gap", "epochs", "chunk_us"}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Results do not depend on the thread count, and tiny tensors on a busy machine run far faster
-    on one thread (several threads wait for each other); put the setting back afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def check_result(data, quick=None):

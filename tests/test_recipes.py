@@ -29,14 +29,7 @@ CASES = [pytest.param(name, device, id=f"{name}-{device}",
          if iris_recipes.RECIPES[name][1] in ("any", device)]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Results do not depend on the thread count, and tiny tensors on a busy machine run far faster
-    on one thread (several threads wait for each other); put the setting back afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -202,6 +202,9 @@ _NB_HEADING = re.compile(
 _HEADING_ID = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
 _NB_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _NB_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.S)
+# jupytext keeps front matter other than `jupyter:` (the page's description) as a raw cell, which
+# nbconvert writes out as bare text at the top of the notebook.
+_NB_FRONT_MATTER = re.compile(r'(<div class="jp-Notebook"[^>]*>)\s*---\n.*?\n---\n?', re.S)
 _NB_TEST_MARKER = re.compile(r"^<!--\s*pytest[-.:\w()\"' =,]*-->\n?", re.M)
 
 
@@ -235,9 +238,9 @@ def on_page_content(html: str, page, config, files) -> str:
         return html
     html = _NB_HEADING.sub(r'<h\1 id="\3">\2\4#\3\5</h\1>', html)
     html = _NB_MERMAID.sub("", _NB_MATHJAX.sub("", html))
+    html = _NB_FRONT_MATTER.sub(r"\1", html, count=1)
     _strip_heading_ids(page.toc.items)
-    # jupytext keeps front matter other than `jupyter:` (the page's description) as a raw cell, which
-    # nbconvert does not render but mkdocs-jupyter's table of contents reads as a heading: drop it.
+    # mkdocs-jupyter's table of contents reads that raw front-matter cell as a heading: drop it.
     page.toc.items[:] = [item for item in page.toc.items if f'id="{item.id}"' in html]
     if page.title:
         page.title = _HEADING_ID.sub("", page.title)
