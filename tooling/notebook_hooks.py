@@ -1,0 +1,88 @@
+"""MkDocs hooks for the notebook pages (mkdocs-jupyter); listed under `hooks:` in mkdocs.yml.
+
+The Iris notebook is a jupytext Markdown notebook per language (docs/iris-notebook.<lang>.md), which
+mkdocs-jupyter executes and renders. These hooks:
+* let the kernel draw plots: a build with MPLBACKEND=Agg (the tests set it) would give the kernel a
+  backend that shows nothing, so the variable is dropped and ipykernel picks its inline backend;
+* start kernels over IPC, so ipykernel does not log a "running over TCP" WARNING into the build log;
+* give notebook headings the explicit ids written in the source (`## 数据 { #data }`), identical in
+  both languages, as the Markdown pages have (nbconvert would slug the text and show the braces);
+* remove what nbconvert's template loads from other hosts (an empty MathJax <script src="">, a
+  mermaid import from a CDN): the notebook uses neither;
+* write the notebook as `<name>.ipynb` next to the page, for the download link on the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+_NB_WRAPPER = 'class="jupyter-wrapper"'
+_NB_HEADING = re.compile(
+    r'<h([1-6]) id="[^"]*">(.*?)\s*\{\s*#([\w-]+)\s*\}(<a class="anchor-link" href=")#[^"]*(">.*?</a>)</h\1>')
+_HEADING_ID = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
+_NB_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+_NB_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.S)
+# jupytext keeps front matter other than `jupyter:` (the page's description) as a raw cell, which
+# nbconvert writes out as bare text at the top of the notebook.
+_NB_FRONT_MATTER = re.compile(r'(<div class="jp-Notebook"[^>]*>)\s*---\n.*?\n---\n?', re.S)
+_NB_TEST_MARKER = re.compile(r"^<!--\s*pytest[-.:\w()\"' =,]*-->\n?", re.M)
+
+
+def on_config(config):
+    if os.environ.get("MPLBACKEND", "").lower() == "agg":
+        os.environ.pop("MPLBACKEND")
+    if os.name == "posix":  # IPC needs Unix sockets
+        folder = Path(tempfile.gettempdir()) / "mkdocs-notebook-kernels"
+        folder.mkdir(exist_ok=True)
+        (folder / "jupyter_nbconvert_config.json").write_text(
+            json.dumps({"KernelManager": {"transport": "ipc"}}), encoding="utf-8")
+        paths = os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+        if str(folder) not in paths:
+            os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *filter(None, paths)])
+    return config
+
+
+def _strip_heading_ids(items) -> None:
+    for item in items:
+        found = _HEADING_ID.search(item.title)
+        if found:
+            item.title, item.id = item.title[: found.start()], found.group(1)
+        _strip_heading_ids(item.children)
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if _NB_WRAPPER not in html:
+        return html
+    html = _NB_HEADING.sub(r'<h\1 id="\3">\2\4#\3\5</h\1>', html)
+    html = _NB_MERMAID.sub("", _NB_MATHJAX.sub("", html))
+    html = _NB_FRONT_MATTER.sub(r"\1", html, count=1)
+    _strip_heading_ids(page.toc.items)
+    # mkdocs-jupyter's table of contents reads that raw front-matter cell as a heading: drop it.
+    page.toc.items[:] = [item for item in page.toc.items if f'id="{item.id}"' in html]
+    if page.title:
+        page.title = _HEADING_ID.sub("", page.title)
+    _write_ipynb(page)
+    return html
+
+
+def _write_ipynb(page) -> None:
+    """The page's notebook as .ipynb next to its index.html, without the site-only markup."""
+    import jupytext
+
+    notebook = jupytext.read(page.file.abs_src_path)
+    notebook.metadata.pop("jupytext", None)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            lines = _NB_TEST_MARKER.sub("", cell.source).split("\n")
+            cell.source = "\n".join(_HEADING_ID.sub("", line) if line.startswith("#") else line
+                                    for line in lines).strip()
+    notebook.cells = [cell for cell in notebook.cells  # no empty cells, no front-matter raw cell
+                      if cell.source and not (cell.cell_type == "raw" and cell.source.startswith("---"))]
+    name = re.sub(r"(\.[a-z]{2})?\.md$", ".ipynb", Path(page.file.abs_src_path).name)
+    target = Path(page.file.abs_dest_path).parent / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(notebook, target, fmt="ipynb")
