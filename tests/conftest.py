@@ -1,19 +1,61 @@
-"""Fixtures shared by the tests: the site is built once per test session."""
+"""Fixtures shared by the tests, and the order they run in.
+
+The site is built once per test session, in the background: the build starts as soon as the tests
+are collected (if any collected test needs it), the tests that read the built site run last, and
+everything else (the doc blocks, which also run in the background, and the other tests) runs
+meanwhile.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 import torch
 
-from tests.site_build import Build, build_site
+from tests.site_build import BackgroundBuild, Build
+
+SITE_FIXTURES = {"build", "site"}
+_BUILD = pytest.StashKey[BackgroundBuild]()
+
+
+def _needs_site(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    # tests/browser's `built_site` is the session's build unless BROWSER_TESTS_SITE names another
+    return bool(names & SITE_FIXTURES) or ("built_site" in names and not os.environ.get("BROWSER_TESTS_SITE"))
+
+
+def _start_build(config: pytest.Config) -> BackgroundBuild:
+    if _BUILD not in config.stash:
+        factory = getattr(config, "_tmp_path_factory", None)
+        folder = factory.mktemp("site") if factory else Path(tempfile.mkdtemp(prefix="site-"))
+        config.stash[_BUILD] = BackgroundBuild(folder / "site")
+    return config.stash[_BUILD]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Modules whose tests read the built site go last (in their own order), so the build overlaps
+    with the rest."""
+    late = {item.path for item in items if _needs_site(item)}
+    items.sort(key=lambda item: item.path in late)
+
+
+def pytest_collection_finish(session):
+    if not session.config.option.collectonly and any(_needs_site(item) for item in session.items):
+        _start_build(session.config)
+
+
+def pytest_unconfigure(config):
+    if _BUILD in config.stash:
+        config.stash[_BUILD].stop()
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory) -> Build:
-    """`mkdocs build --strict` of the whole site into a temporary folder."""
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+def build(request) -> Build:
+    """`mkdocs build --strict` of the whole site into a temporary folder (once per session)."""
+    return _start_build(request.config).wait()
 
 
 @pytest.fixture(scope="session")

@@ -348,7 +348,8 @@ class Program:
     @property
     def key(self) -> str:
         digest = hashlib.sha256()
-        for part in (self.language, self.name, self.text, self.cwd, *(x for pair in self.needs for x in pair)):
+        needs = (part for pair in self.needs for part in pair)
+        for part in (self.language, self.name, self.text, self.cwd, *needs):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 
@@ -370,6 +371,29 @@ def program_of(block: Block) -> Program:
     if name in {n for n, _ in files}:
         raise SnippetError(f"the block and the file it needs are both called {name}")
     return Program("python", name, code, tuple(files))
+
+
+def runs_everywhere(block: Block) -> bool:
+    """Not skipped and not tied to a device: the block runs on every machine the tests run on."""
+    return block.skip_reason() is None and not any(block.has_mark(f"needs_{k}") for k in DEVICES)
+
+
+def scripts_run_by(pages: list[Path]) -> dict[str, str]:
+    """Repository files the pages run as whole scripts on every machine -> the first block that does:
+    a ```python block that embeds the whole file, or `python path/to/file.py` in a bash block."""
+    found: dict[str, str] = {}
+    for path in pages:
+        for block in read_page(path).blocks:
+            if not runs_everywhere(block):
+                continue
+            if block.language == "python":
+                whole = re.fullmatch(r"""\s*-{1,}8<-{1,}\s+["']([^"':]+)["']\s*""", block.code)
+                names = [whole[1]] if whole else []
+            else:
+                names = re.findall(r"(?m)^\s*python3?\s+(\S+\.py)\b", block.code)
+            for name in names:
+                found.setdefault(name, block.where)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -593,9 +617,9 @@ class MarkdownPage(pytest.File):
             for mark in block.marks:
                 item.add_marker(eval(mark, {"pytest": pytest, "sys": sys}))
             program = item.program()
-            if program is not None and not device_marker_problems(block, program.text):
-                if reason := item.skip_reason():  # reported at the page, like a skip marker
-                    item.add_marker(pytest.mark.skip(reason=reason))
+            reason = item.skip_reason()  # reported at the page, like a skip marker
+            if reason and program is not None and not device_marker_problems(block, program.text):
+                item.add_marker(pytest.mark.skip(reason=reason))
             yield item
 
 

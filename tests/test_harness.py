@@ -119,8 +119,8 @@ def test_embedded_whole_file_runs_under_its_name_and_output_is_checked(tmp_path)
 
 
 def test_continuation_runs_in_the_same_process(tmp_path):
-    text = ("```python\nx = 2\n```\n\ntext\n\n<!--pytest-codeblocks:cont-->\n\n```python\nprint(x * 3)\n```\n\n"
-            "<!--pytest-codeblocks:expected-output-->\n\n```text\n6\n```\n")
+    text = ("```python\nx = 2\n```\n\ntext\n\n<!--pytest-codeblocks:cont-->\n\n"
+            "```python\nprint(x * 3)\n```\n\n<!--pytest-codeblocks:expected-output-->\n\n```text\n6\n```\n")
     (block,) = read_page(page(tmp_path, text)).blocks
     assert block.continuations == [9]
     assert outcome(tmp_path, text) == []
@@ -223,7 +223,7 @@ def test_printed_output_is_checked_or_labelled_a_recorded_sample(tmp_path, info,
     text = f"```bash\necho hello\n```\n\nIt printed:\n\n```{info}\nhello\n```\n"
     problems = audit_page(page(tmp_path, text)).problems
     assert (not problems) if ok else "is not checked" in problems[0]
-    zh = f'```bash\necho hello\n```\n\n```text title="实测记录：2 个 vCPU 的云主机，2026-11-29"\nhello\n```\n'
+    zh = '```bash\necho hello\n```\n\n```text title="实测记录：2 个 vCPU 的云主机，2026-11-29"\nhello\n```\n'
     assert not audit_page(page(tmp_path, zh, "page.zh.md")).problems
 
 

@@ -47,7 +47,6 @@ def test_compute_capability_names_the_architecture(version, name):
 def test_recorded_cards_map_to_their_architecture_and_tier(card):
     assert mr.architecture(card["major"], card["minor"]) == card["expect_arch"]
     assert mr.guess_tier(card["name"]) == card["expect_tier"]
-    assert card["source"].startswith("https://")
 
 
 @pytest.mark.parametrize("name", ["NVIDIA RTX A6000", "NVIDIA RTX 6000 Ada Generation",

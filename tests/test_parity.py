@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from tests.docblocks import read_page
 from tests.pages import DOCS, LANGUAGES, fences, page_variants
 

@@ -4,10 +4,16 @@ One build of the site (the `site` fixture of tests/conftest.py), served on 127.0
 `site_url` the way a project-pages host serves it (tests/browser/site_server.py), and one browser for
 the whole session; each test gets a fresh browser context (no shared storage, palette or cache) that
 records every request and every console message.
+
+They need Debian's Chromium and a Chinese font (`apt-get install chromium fonts-wqy-microhei`; .ci/run
+installs them). Where either is missing they are skipped, with one line in the summary saying how to
+install them; under CI (CI=true) they are required, and a skipped browser test fails the run.
+axe-core comes from tests/browser/vendor/ (no Node.js needed), checked against its recorded hash.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -22,12 +28,12 @@ from tests.browser.site_server import SiteServer
 from tests.pages import DEFAULT_LANGUAGE, LANGUAGES, ROOT, page_variants
 
 HERE = Path(__file__).resolve().parent
-AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+AXE = HERE / "vendor" / "axe-core" / "axe.min.js"   # 4.14.1, see vendor/axe-core/README.md
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 SCREENSHOTS = ROOT / "build" / "screenshots"   # git-ignored; look at them after a run
 
-INSTALL = ("Install it (Debian, as root; .ci/run does this):\n"
-           "    apt-get update && apt-get install -y chromium fonts-wqy-microhei\n"
-           "or point CHROMIUM at a Chromium/Chrome binary.")
+INSTALL = ("install them (Debian, as root): apt-get update && apt-get install -y chromium "
+           "fonts-wqy-microhei (or set CHROMIUM to a Chromium/Chrome binary)")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 UI = {  # the theme's own words in each language, as the reader sees them
@@ -62,6 +68,74 @@ def chromium_path() -> str | None:
     return next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _cjk_font_installed() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return bool(fonts.stdout.strip())
+
+
+def missing_requirements() -> list[str]:
+    """What this machine lacks for the browser tests, in words."""
+    missing = []
+    if chromium_path() is None:
+        missing.append(f"Chromium ({os.environ['CHROMIUM']} not found)" if os.environ.get("CHROMIUM")
+                       else "Chromium")
+    if not _cjk_font_installed():
+        missing.append("a Chinese font (Chromium would draw Chinese as boxes)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("Playwright (pip install -r requirements.txt)")
+    return missing
+
+
+_MISSING: list[list[str]] = []  # what missing_requirements() found, once per session
+
+
+def pytest_runtest_setup(item):
+    """Skip every browser test, with one line in the summary for all of them (the skip is raised
+    here, at one place), where Chromium or the Chinese font is missing; under CI, fail instead."""
+    if not _MISSING:
+        _MISSING.append(missing_requirements())
+    if _MISSING[0]:
+        message = f"browser tests need {' and '.join(_MISSING[0])}: {INSTALL}"
+        if in_ci():
+            pytest.fail(f"CI=true: {message}", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def axe_is_the_recorded_release() -> None:
+    if hashlib.sha256(AXE.read_bytes()).hexdigest() != AXE_SHA256:
+        pytest.fail(f"{AXE.relative_to(ROOT)} is not the recorded axe-core 4.14.1 (SHA-256 differs); "
+                    "see tests/browser/vendor/axe-core/README.md", pytrace=False)
+
+
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "tests/browser/" in report.nodeid.replace("\\", "/"):
+        _SKIPPED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI the browser tests are required: a skipped one fails the run."""
+    if in_ci() and _SKIPPED and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if in_ci() and _SKIPPED:
+        terminalreporter.write_line(f"CI=true: {len(_SKIPPED)} browser tests were skipped, which fails "
+                                    f"the run (first: {_SKIPPED[0]})", red=True)
+
+
 @pytest.fixture(scope="session")
 def built_site(request) -> Path:
     """The session's strict build; BROWSER_TESTS_SITE=<folder> reuses an earlier `mkdocs build` instead."""
@@ -77,33 +151,18 @@ def served(built_site) -> Iterator[SiteServer]:
 
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail(f"The browser tests need headless Chromium; none was found.\n{INSTALL}", pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("The browser tests drive Chromium with Playwright: pip install -r requirements.txt "
-                    "(never `playwright install`: the tests use the system's Chromium).", pytrace=False)
+    # never `playwright install`: the tests drive the system's Chromium
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is missing ({AXE.relative_to(ROOT)}). Install it: cd tests/browser && npm ci",
-                    pytrace=False)
     return AXE.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def cjk_font() -> None:
-    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
-    if not fonts.stdout.strip():
-        pytest.fail(f"No Chinese font: Chromium would draw Chinese as boxes.\n{INSTALL}", pytrace=False)
 
 
 @dataclass
