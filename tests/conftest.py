@@ -1,9 +1,8 @@
 """Fixtures shared by the tests, and the order they run in.
 
 The site is built once per test session, in the background: the build starts as soon as the tests
-are collected (if any collected test needs it), the tests that read the built site run last, and
-everything else (the doc blocks, which also run in the background, and the other tests) runs
-meanwhile.
+are collected (if any collected test needs it), and the tests that read the built site run after the
+others. The doc blocks run in the background too (tests/docblocks.py); their tests come last.
 """
 
 from __future__ import annotations
@@ -36,10 +35,17 @@ def _start_build(config: pytest.Config) -> BackgroundBuild:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Modules whose tests read the built site go last (in their own order), so the build overlaps
-    with the rest."""
-    late = {item.path for item in items if _needs_site(item)}
-    items.sort(key=lambda item: item.path in late)
+    """First the tests that need no site, then the modules whose tests read the built site (so the
+    build overlaps with the first), then the doc blocks (which have been running in the background
+    all along; these tests only collect their results). Each module keeps its own order."""
+    site_modules = {item.path for item in items if _needs_site(item)}
+
+    def group(item: pytest.Item) -> int:
+        if item.path in site_modules:
+            return 1
+        return 2 if item.path.suffix == ".md" else 0
+
+    items.sort(key=group)
 
 
 def pytest_collection_finish(session):

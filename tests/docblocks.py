@@ -27,8 +27,9 @@ Markers, as HTML comments directly above a block (only blank lines between them 
   (running it runs nothing) names the test that calls them; the audit (tests/test_fences.py) checks
   that the test exists and refers to every function and class the block defines.
 
-Blocks run in the background, several at once, from the moment the test session has collected
-them; identical programs (the same code in both languages' pages) run once.
+Blocks run in the background, several at once (DOCBLOCK_WORKERS, default one per CPU; each with
+OMP_NUM_THREADS=1 unless set), from the moment the test session has collected them; identical
+programs (the same code in both languages' pages) run once.
 """
 
 from __future__ import annotations
@@ -417,6 +418,9 @@ def child_environment() -> dict[str, str]:
            if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "BASH_ENV", "ENV"}
            and not k.startswith(("PYTEST_", "COV_"))}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    # Several blocks run at once: one intra-op thread each (unless set otherwise) gives the same
+    # results without the threads of different processes spinning while they wait for each other.
+    env.setdefault("OMP_NUM_THREADS", "1")
     env.setdefault("PYTHONIOENCODING", "utf-8")
     env["MPLBACKEND"] = "Agg"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -694,7 +698,8 @@ def pytest_collection_finish(session):
         return
     runner = Runner(default_workers())
     session.config.stash[_RUNNER] = runner
-    for item in items:
+    # Whole programs first (bash blocks run them: the longest runs), so no long run starts last.
+    for item in sorted(items, key=lambda item: item.block.language == "python"):
         if item.will_run():
             runner.submit(item.program(), item.block.where)
 

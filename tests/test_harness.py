@@ -90,12 +90,12 @@ def test_python_block_runs_as_a_script_with_nothing_prepended(tmp_path):
 
 
 def test_python_block_folder_holds_exactly_the_needed_files(tmp_path):
-    code = "import os\n\nprint(sorted(os.listdir('.')))\nimport iris_setup\n"
+    code = "import os\n\nprint(sorted(os.listdir('.')))\nimport adder\n"
     alone = outcome(tmp_path, f"```python\n{code}```\n")
-    assert "No module named 'iris_setup'" in alone[0], "a repository file leaked into the block's folder"
-    needed = ("<!--needs: snippets/iris_setup.py-->\n\n"
+    assert "No module named 'adder'" in alone[0], "a repository file leaked into the block's folder"
+    needed = ("<!--needs: snippets/call/adder.py-->\n\n"
               f"```python\n{code}```\n\n<!--pytest-codeblocks:expected-output-->\n\n"
-              "```text\n['example.py', 'iris_setup.py']\n```\n")
+              "```text\n['adder.py', 'example.py']\n```\n")
     assert outcome(tmp_path, needed) == []
 
 
