@@ -20,12 +20,9 @@ no plot. Nothing here measures anything.
 
 from __future__ import annotations
 
-import functools
-import math
+import re
 import statistics
 from pathlib import Path
-
-import numpy as np
 
 from tools import predict_crossover as model
 
@@ -34,8 +31,6 @@ LANGS = ("zh", "en")
 GOAL = 0.25  # median relative error the model must reach on the measured points
 GPU_SET = "h200"  # the published constant set the pages compare against
 TOOL_COMMAND = "python tools/predict_crossover.py --out results/crossover-{machine}.json"
-# Candidate break sizes of the memory throughput, in quarter octaves: 1 KiB .. 2 GiB.
-BREAKS = [2 ** (q / 4) for q in range(40, 124)]
 
 TEXT = {
     "zh": {
@@ -78,12 +73,13 @@ TEXT = {
         "t_fixed": "每步的固定开销：t_python + N·t_op", "t_python": "每步在算子之外的 Python 与框架开销",
         "t_op": "分派一个算子", "R_small": "小于分界时的内存吞吐量", "R_big": "大于分界时的内存吞吐量",
         "break": "分界（单个算子搬运的字节数）", "rowwise": "逐行算子（softmax 与损失）的吞吐量",
-        "R_flop": "矩阵乘法吞吐量", "R_mem": "逐元素算子的内存吞吐量（按大小）",
+        "R_flop": "矩阵乘法吞吐量",
         "t_launch": "主机启动一个核函数的额外开销", "t_kernel_min": "一个核函数占用 GPU 的最短时间",
         "t_sync": "一次 .item() 的往返", "flops_per_s": "FP32 算术吞吐量", "bytes_per_s": "显存带宽",
         "h2d_latency": "主机→设备拷贝的固定开销", "d2h_latency": "设备→主机拷贝的固定开销",
         "h2d_bytes_per_s": "主机→设备带宽", "d2h_bytes_per_s": "设备→主机带宽",
         "fit_src": "拟合", "measured_src": "测量", "file_src": "`{file}`",
+        "steps_src": "拟合 {n} 个真实训练步", "R_alone": "单独测 relu 的内存吞吐量（按大小）",
         "pred_head": ["CPU 常数", "GPU 常数", "隐藏层宽度", "交叉点：批大小", "交叉点：每步浮点运算次数",
                       "交叉点：CPU 每步的计算与访存"],
         "pred_iris": "Iris（批大小 120，隐藏层 10）每轮：CPU {cpu}，GPU {gpu}（{label}）。",
@@ -139,7 +135,7 @@ TEXT = {
         "t_op": "dispatching one op", "R_small": "memory throughput below the break",
         "R_big": "memory throughput above the break", "break": "break (bytes one op moves)",
         "rowwise": "throughput of the row-wise ops (softmax and loss)",
-        "R_flop": "matrix-multiply throughput", "R_mem": "elementwise-op memory throughput (by size)",
+        "R_flop": "matrix-multiply throughput",
         "t_launch": "extra host cost of launching one kernel",
         "t_kernel_min": "shortest time a kernel occupies the GPU", "t_sync": "round trip of one .item()",
         "flops_per_s": "FP32 arithmetic throughput",
@@ -147,6 +143,8 @@ TEXT = {
         "d2h_latency": "fixed cost of a device→host copy", "h2d_bytes_per_s": "host→device bandwidth",
         "d2h_bytes_per_s": "device→host bandwidth",
         "fit_src": "fitted", "measured_src": "measured", "file_src": "`{file}`",
+        "steps_src": "fitted to {n} real training steps",
+        "R_alone": "memory throughput of relu alone (by size)",
         "pred_head": ["CPU constants", "GPU constants", "hidden width", "crossover: batch size",
                       "crossover: flops per step", "crossover: the CPU's work per step"],
         "pred_iris": "Iris (batch 120, hidden 10) per epoch: CPU {cpu}, GPU {gpu} ({label}).",
@@ -206,50 +204,13 @@ def points(sets: dict, device: str) -> list[dict]:
 
 
 # ---------------------------------------------------------------- fitting the CPU constants
-def _memory_table(size: float, r_small: float, r_big: float) -> list[list[float]]:
-    """Two throughputs, the time per byte changing gradually between size/2 and 2·size."""
-    return [[1.0, r_small], [size / 2, r_small], [size * 2, r_big], [1e15, r_big]]
-
-
-@functools.cache
-def _columns(batch: int, hidden: int, size: float) -> list[float]:
-    """T = t_fixed + a/R_small + b/R_big + c/R_rowwise: the coefficients of the four unknowns.
-
-    With the table above, an op's bytes split between the two throughputs by the same weights that
-    predict_crossover.rate() uses, so the fitted constants reproduce the fit through the tool's model."""
-    small = big = rows = 0.0
-    for op in model.step_for(batch, hidden).ops:
-        if op.name in model.ROWWISE:
-            rows += op.bytes
-            continue
-        towards_big = min(max(math.log(max(op.bytes, 1) / (size / 2)) / math.log(4), 0.0), 1.0)
-        small += op.bytes * (1 - towards_big)
-        big += op.bytes * towards_big
-    return [1.0, small, big, rows]
-
-
 def fit_cpu(pts: list[dict], t_op: float, flops_per_s: float) -> dict:
-    """CPU constants fitted to measured points: least relative squares, the break size searched."""
-    measured_s = np.array([p["seconds"] for p in pts])
-    best = None
-    for size in BREAKS:
-        a = np.array([_columns(p["batch"], p["hidden"], size) for p in pts]) / measured_s[:, None]
-        coef = np.linalg.lstsq(a, np.ones(len(pts)), rcond=None)[0]
-        if (coef <= 0).any():
-            continue
-        score = float(np.sum((a @ coef - 1) ** 2))
-        if best is None or score < best[0]:
-            best = (score, size, coef)
-    if best is None:
-        raise ValueError("no break size gives positive constants")
-    _, size, (t_fixed, a_small, a_big, a_rows) = best
-    n = model.step_for(model.IRIS["batch"], model.IRIS["hidden"]).n
-    return {"t_op": t_op, "t_python": float(t_fixed) - n * t_op,
-            "matmul": [[1.0, flops_per_s], [1e15, flops_per_s]],
-            "memory": _memory_table(size, float(1 / a_small), float(1 / a_big)),
-            "rowwise": float(1 / a_rows),
-            "fit": {"t_fixed": float(t_fixed), "break_bytes": size, "r_small": float(1 / a_small),
-                    "r_big": float(1 / a_big)}}
+    """CPU constants fitted to measured points, by the tool's own fit."""
+    steps = [(model.step_for(p["batch"], p["hidden"]), p["seconds"]) for p in pts]
+    fitted = model.fit_cpu(steps, t_op, [[1.0, flops_per_s], [1e15, flops_per_s]])
+    if fitted is None:
+        raise ValueError("no fit with positive constants")
+    return fitted
 
 
 def predict_cpu(pts: list[dict], cpu: dict) -> list[float]:
@@ -343,7 +304,7 @@ def validation_fragment(name: str, sets: dict, a: dict, lang: str) -> str:
     if a.get("other_cpu"):
         parts.append(t["other_cpu"].format(file=sets[NAME]["file"], cpu=sets[NAME]["stamp"].get("cpu")))
     if not a["gpu_points"]:
-        parts.append(t["gpu_pending"].format(name=model.GPU_CONSTANTS[GPU_SET]["name"]))
+        parts.append(t["gpu_pending"].format(name=gpu_name(model.GPU_CONSTANTS[GPU_SET], lang)))
     elif "gpu_err" not in a:
         parts.append(t["gpu_no_constants"].format(command=command))
     parts.append(f"![{t['plot_alt'].format(machine=name)}](assets/plots/{NAME}-{name}.svg)")
@@ -387,14 +348,22 @@ def constants_fragment(name: str, sets: dict, a: dict, lang: str) -> str:
              table(t["const_head"], fit_rows)]
     if "measured" in a:
         c, file = a["measured"]["cpu"], sets[NAME]["file"]
-        mm, mem = c["matmul"], c["memory"]
-        rows = [["`t_python`", t["t_python"], fmt_time(c["t_python"]), t["measured_src"]],
-                ["`t_op`", t["t_op"], fmt_time(c["t_op"]), t["measured_src"]],
+        mm, alone = c["matmul"], c["alone"]["memory"]
+        steps = t["steps_src"].format(n=len(c["calibration"]))
+        rows = [["`t_op`", t["t_op"], fmt_time(c["t_op"]), t["measured_src"]],
                 ["`R_flop`", t["R_flop"], f"{model.fmt_rate(mm[0][1], 'FLOP')} … "
                  f"{model.fmt_rate(mm[-1][1], 'FLOP')}", t["measured_src"]],
-                ["`R_mem`", t["R_mem"],
-                 f"{model.fmt_rate(mem[0][1], 'B')} … {model.fmt_rate(mem[-1][1], 'B')}", t["measured_src"]],
-                ["`R_rowwise`", t["rowwise"], model.fmt_rate(c["rowwise"], "B"), t["measured_src"]]]
+                ["`R_alone`", t["R_alone"],
+                 f"{model.fmt_rate(alone[0][1], 'B')} … {model.fmt_rate(alone[-1][1], 'B')}",
+                 t["measured_src"]]]
+        if c.get("fit"):
+            rows += [["`t_fixed`", t["t_fixed"], fmt_time(c["fit"]["t_fixed"]), steps],
+                     ["`t_python`", t["t_python"], fmt_time(c["t_python"]), "t_fixed − N·t_op"],
+                     ["`R_mem`", t["R_small"], model.fmt_rate(c["fit"]["r_small"], "B"), steps],
+                     ["`R_mem`", t["R_big"], model.fmt_rate(c["fit"]["r_big"], "B"), steps],
+                     ["", t["break"], model.fmt_bytes(c["fit"]["break_bytes"]), steps]]
+        rows.append(["`R_rowwise`", t["rowwise"], model.fmt_rate(c["rowwise"], "B"),
+                     steps if c.get("fit") else t["measured_src"]])
         parts += [t["measured_consts"].format(file=file), table(t["const_head"], rows)]
     else:
         parts.append(t["no_measured"].format(command=TOOL_COMMAND.format(machine=name)))
@@ -412,25 +381,43 @@ def gpu_constants_fragment(lang: str) -> str:
     t, g = TEXT[lang], model.GPU_CONSTANTS[GPU_SET]
     keys = ["t_launch", "t_kernel_min", "t_sync", "flops_per_s", "bytes_per_s", "h2d_latency",
             "h2d_bytes_per_s", "d2h_latency", "d2h_bytes_per_s"]
-    rows = _constant_rows(g, keys, lang, lambda k: _links(g["sources"][k]))
-    return t["gpu_consts"].format(name=g["name"], key=GPU_SET) + "\n\n" + table(t["const_head"], rows)
+    rows = _constant_rows(g, keys, lang, lambda k: source_cell(k, g["sources"][k], lang))
+    return t["gpu_consts"].format(name=gpu_name(g, lang), key=GPU_SET) + "\n\n" + table(t["const_head"], rows)
 
 
-def _links(text: str) -> str:
-    """Bare URLs in a source note become Markdown links."""
-    words = []
-    for word in text.split(" "):
-        head = "(" if word.startswith("(") else ""
-        tail = word[len(word.rstrip("),;")):]
-        url = word[len(head): len(word) - len(tail)]
-        words.append(f"{head}<{url}>{tail}" if url.startswith("https://") else word)
-    return " ".join(words)
+SOURCE_NOTES_ZH = {
+    "t_launch": "一个启动核函数的算子，主机比同一算子在 CPU 上多花的时间。公开的跟踪数据："
+                "每次 cuLaunchKernel 约 3.5 µs；一份 PyTorch 性能剖析中，每次 cuLaunchKernel 约 4.8 µs、"
+                "cudaLaunchKernel 约 6.5 µs",
+    "t_kernel_min": "几乎无事可做的核函数连续执行时，每个仍要占用设备几微秒",
+    "t_sync": "一次 loss.item()：从设备拷回 4 个字节并等待；一次单独的测量中最快约 9 µs，只做一次同步约 3 µs",
+    "h2d_latency": "一次拷贝的固定开销，与 t_sync 同一量级",
+    "d2h_latency": "同 h2d_latency",
+    "h2d_bytes_per_s": "PCIe Gen5 x16 理论上每个方向 64 GB/s（双向 128 GB/s）；nvbandwidth 在一块 H100 上"
+                       "测得 35～53 GB/s",
+    "d2h_bytes_per_s": "同 h2d_bytes_per_s",
+}
+URL = re.compile(r"https://[^\s),;]+")
+
+
+def source_cell(key: str, text: str, lang: str) -> str:
+    """A published figure's source note in this language, its addresses as links."""
+    links = [f"<{url}>" for url in URL.findall(text)]
+    if lang == "zh":
+        note = SOURCE_NOTES_ZH.get(key) or text.split(" (")[0].replace(", ", "，")
+        return note + ("：" + "、".join(links) if links else "")
+    note = re.sub(r"\s*\(https://[^)]*\)", "", text)
+    return note + (": " + ", ".join(links) if links else "")
+
+
+def gpu_name(gpu: dict, lang: str) -> str:
+    return model.gpu_name(gpu, lang)
 
 
 def prediction_fragment(name: str, sets: dict, a: dict, lang: str) -> str:
     t = TEXT[lang]
     cpu_src = t["measured_src"] + f" (`{sets[NAME]['file']}`)" if "measured" in a else t["fit_src"]
-    gpu_src = a["gpu"]["name"]
+    gpu_src = gpu_name(a["gpu"], lang)
     label = TEXT[lang]["predicted"]
     rows = []
     for p in a["crossover"]:
@@ -496,7 +483,7 @@ def plot(name: str, sets: dict, a: dict, lang: str, path: Path) -> None:
         ax.legend(fontsize=7, ncol=3, loc="upper left")
         cpu_src = t["src_measured"] if "measured" in a else t["src_fit"]
         note = (t["plot_note_gpu"] if a["gpu_measured"] else t["plot_note"]).format(
-            cpu_src=cpu_src, gpu_src=a["gpu"]["name"])
+            cpu_src=cpu_src, gpu_src=gpu_name(a["gpu"], lang))
         stamp = sets["overheads"]["stamp"]
         fig.text(0.01, -0.01, f"{name}: {stamp.get('cpu')}, torch {stamp.get('torch')}, {stamp.get('date')}. "
                  + note, fontsize=6.5, ha="left", va="top", wrap=True)

@@ -27,7 +27,7 @@ from tools import predict_crossover as model
 
 TOOL = ROOT / "tools" / "predict_crossover.py"
 RESULT_KEYS = {"cpu", "gpu", "iris", "grid", "crossover", "smallest_flops", "checks", "label", "reasoning"}
-CPU_KEYS = {"t_python", "t_op", "matmul", "memory", "rowwise", "threads", "step_min_s"}
+CPU_KEYS = {"t_python", "t_op", "matmul", "memory", "rowwise", "threads", "alone", "calibration", "fit"}
 GPU_KEYS = {"name", "measured", "set", "t_launch", "t_kernel_min", "t_sync", "flops_per_s", "bytes_per_s",
             "h2d_latency", "d2h_latency", "h2d_bytes_per_s", "d2h_bytes_per_s", "sources"}
 STAMP_KEYS = {"date", "cpu", "physical_cores", "logical_cpus", "torch_threads", "torch", "cuda", "gpu"}
@@ -222,7 +222,8 @@ def test_fitted_constants_go_through_the_tools_model(analysed):
         unknowns = [fit["fit"]["t_fixed"], 1 / fit["fit"]["r_small"], 1 / fit["fit"]["r_big"],
                     1 / fit["rowwise"]]
         for point, predicted in zip(a["cpu_points"], a["fitted_pred"], strict=True):
-            columns = figures._columns(point["batch"], point["hidden"], fit["fit"]["break_bytes"])
+            step = model.step_for(point["batch"], point["hidden"])
+            columns = model._columns(step, fit["fit"]["break_bytes"])
             assert predicted == pytest.approx(sum(c * u for c, u in zip(columns, unknowns, strict=True)))
 
 
@@ -262,10 +263,11 @@ def test_generator_uses_measured_constants_when_committed(tmp_path):
     standing in for a tool run) and is flagged when it comes from another CPU."""
     results = _one_machine()
     sets = figures.machines(results)["cpu-2core"]
+    cpu = {**figures.analyse(sets)["fitted"], "alone": {"memory": [[1e3, 2e10], [1e9, 5e9]], "rowwise": 1e9},
+           "calibration": [[8, 4, 2e-4]]}
     stand_in = {"benchmark": "crossover", "command": "python tools/predict_crossover.py", "quick": True,
                 "file": "results/crossover-cpu-2core.json", "stamp": dict(sets["overheads"]["stamp"]),
-                "results": {"cpu": figures.analyse(sets)["fitted"], "gpu": {**model.GPU_CONSTANTS["h200"],
-                                                                           "measured": False}}}
+                "results": {"cpu": cpu, "gpu": {**model.GPU_CONSTANTS["h200"], "measured": False}}}
     _, tables = _write([*results, stand_in], tmp_path)
     text = (tables / "crossover-validation.en.md").read_text(encoding="utf-8")
     assert "constants the tool measured: `results/crossover-cpu-2core.json`" in text

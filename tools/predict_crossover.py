@@ -18,16 +18,20 @@ GPU kernels; each op does `flops` and moves `bytes`:
             + t_sync for every loss.item()
 
 Softmax and the loss work row by row over 3 classes and move bytes at their own rate, R_rowwise.
+t_op and R_flop are timed on one op alone; t_python, R_mem and R_rowwise are fitted to real training
+steps at shapes that are not on the grid (an op in a step is slower than the same op alone).
 Without a CUDA device the GPU constants are a published set for a named GPU class (--gpu-constants),
 and every GPU number is labelled "predicted, not measured"; with one, they are measured too.
 
-The JSON object (--json, --out) holds benchmark ("crossover"), command, quick, stamp (the machine) and
-results: cpu (the measured CPU constants), gpu (the GPU constants, "measured", "set", sources), iris
-(the Iris step: ops, N, K, flops, bytes, and its predicted times), grid (predicted seconds per epoch,
-batch sizes × hidden widths, cpu_s and gpu_s), crossover (per hidden width: the batch from which the
-GPU stays faster and the flops per step there), smallest_flops, checks (training steps measured here
-against the model), label ("predicted, not measured" or "predicted from constants measured on this
-GPU") and reasoning (the paragraph the report ends with).
+The JSON object (--json, --out) holds benchmark ("crossover"), command, quick, stamp (the machine)
+and results: cpu (the CPU constants; "alone": relu and log_softmax timed alone; "calibration": the
+[batch, hidden, seconds] steps they are fitted to; "fit": the fitted values), gpu (the GPU constants,
+"measured", "set", sources), iris (the Iris step: ops, N, K, flops, bytes, and its predicted times),
+grid (predicted seconds per epoch, batch sizes × hidden widths, cpu_s and gpu_s), crossover (per
+hidden width: the batch from which the GPU stays faster, the flops per step there and the CPU's work
+per step there), smallest_flops, checks (training steps measured here against the model), label
+("predicted, not measured" or "predicted from constants measured on this GPU") and reasoning (the
+paragraph the report ends with).
 
 Needs torch; py-cpuinfo and psutil, if installed, name the CPU and count its cores.
 """
@@ -69,8 +73,8 @@ _HOST_SOURCES = {
                 "3.5 µs per cuLaunchKernel (https://github.com/JuliaGPU/CUDA.jl/pull/2162) and 4.8 µs "
                 "per cuLaunchKernel, 6.5 µs per cudaLaunchKernel in a PyTorch profile "
                 "(https://github.com/pytorch/xla/pull/6407)",
-    "t_kernel_min": "device time of a kernel with almost nothing to do, run back to back: a few µs "
-                    "(https://developer.nvidia.com/blog/cuda-graphs/)",
+    "t_kernel_min": "run back to back, a kernel with almost nothing to do still occupies the device for "
+                    "a few µs (https://developer.nvidia.com/blog/cuda-graphs/)",
     "t_sync": "one loss.item(): a 4-byte device-to-host copy and a wait; 9 µs at best in an isolated "
               "measurement (https://github.com/kekzl/imp/issues/1654), about 3 µs for a synchronize "
               "alone (https://github.com/JuliaGPU/CUDA.jl/pull/2162)",
@@ -83,11 +87,13 @@ _HOST_SOURCES = {
     "d2h_bytes_per_s": "as h2d_bytes_per_s",
 }
 GPU_CONSTANTS = {
-    "h200": {"name": "NVIDIA H200-class GPU", "flops_per_s": 67e12, "bytes_per_s": 4.8e12, **_HOST_SIDE,
+    "h200": {"name": "NVIDIA H200-class GPU", "name_zh": "NVIDIA H200 级 GPU",
+             "flops_per_s": 67e12, "bytes_per_s": 4.8e12, **_HOST_SIDE,
              "sources": {"flops_per_s": "FP32, H200 SXM (https://www.nvidia.com/en-us/data-center/h200/)",
                          "bytes_per_s": "HBM3e, H200 SXM (https://www.nvidia.com/en-us/data-center/h200/)",
                          **_HOST_SOURCES}},
-    "h100": {"name": "NVIDIA H100-class GPU", "flops_per_s": 67e12, "bytes_per_s": 3.35e12, **_HOST_SIDE,
+    "h100": {"name": "NVIDIA H100-class GPU", "name_zh": "NVIDIA H100 级 GPU",
+             "flops_per_s": 67e12, "bytes_per_s": 3.35e12, **_HOST_SIDE,
              "sources": {"flops_per_s": "FP32, H100 SXM (https://www.nvidia.com/en-us/data-center/h100/)",
                          "bytes_per_s": "HBM3, H100 SXM (https://www.nvidia.com/en-us/data-center/h100/)",
                          **_HOST_SOURCES}},
@@ -296,8 +302,17 @@ def _effort(quick):
     return {"budget": 0.01, "repeats": 3} if quick else {"budget": 0.05, "repeats": 5}
 
 
+# Shapes (batch, hidden) whose real training steps calibrate the CPU's constants: none is on the grid,
+# so the grid stays a test the constants have not seen.
+CALIBRATION = [(8, 4), (64, 16), (256, 32), (2_048, 32), (16_384, 32), (65_536, 8), (131_072, 16),
+               (512, 512), (4_096, 512), (32_768, 256)]
+QUICK_CALIBRATION = [(8, 4), (256, 32), (2_048, 32), (16_384, 8), (512, 256)]
+
+
 def measure_cpu(quick):
-    """The CPU's constants: t_op, R_flop and R_mem by size, R_rowwise, then t_python from a tiny step."""
+    """The CPU's constants. t_op and R_flop come from one op alone. The memory throughputs, R_rowwise
+    and t_python come from real training steps at the CALIBRATION shapes, fitted (fit_cpu): an op in a
+    step runs among fresh allocations and other tensors, slower than the same op timed alone."""
     effort = _effort(quick)
     tiny = torch.zeros(1)
     t_op = seconds_per_call(lambda: tiny.add_(1), **effort)
@@ -309,22 +324,90 @@ def measure_cpu(quick):
         spent = seconds_per_call(lambda a=a: a @ a, **effort) - base
         matmul.append([2.0 * n**3, 2.0 * n**3 / max(spent, 1e-9)])
 
-    few, memory = torch.ones(16), []  # relu into a new tensor reads n floats and writes n floats
+    alone = {"memory": []}  # relu into a new tensor reads n floats and writes n floats
+    few = torch.ones(16)
     base = seconds_per_call(lambda: torch.relu(few), **effort)
-    for power in range(8, 21, 2) if quick else range(8, 27):
+    for power in range(8, 21, 2) if quick else range(8, 27, 2):
         a = torch.rand(2**power)
         spent = seconds_per_call(lambda a=a: torch.relu(a), **effort) - base
-        memory.append([8.0 * 2**power, 8.0 * 2**power / max(spent, 1e-9)])
+        alone["memory"].append([8.0 * 2**power, 8.0 * 2**power / max(spent, 1e-9)])
         del a
-
     rows = torch.randn(2**14 if quick else 2**16, 3)  # log_softmax over 3 classes, as in the loss
     spent = seconds_per_call(lambda: torch.log_softmax(rows, 1), **effort) - base
-    cpu = {"t_op": t_op, "t_python": 0.0, "matmul": matmul, "memory": memory,
-           "rowwise": 8.0 * rows.numel() / max(spent, 1e-9), "threads": torch.get_num_threads()}
-    # A step with almost no work costs t_python + N·t_op: what N·t_op does not explain is t_python.
-    cpu["step_min_s"] = measure_step(8, 4, torch.device("cpu"), **effort)
-    cpu["t_python"] = max(cpu["step_min_s"] - cpu_step_seconds(step_for(8, 4), cpu), 0.0)
+    alone["rowwise"] = 8.0 * rows.numel() / max(spent, 1e-9)
+
+    steps = [[b, h, measure_step(b, h, torch.device("cpu"), **effort)]
+             for b, h in (QUICK_CALIBRATION if quick else CALIBRATION)]
+    cpu = fit_cpu([(step_for(b, h), seconds) for b, h, seconds in steps], t_op, matmul)
+    if cpu is None:  # no fit with positive constants (a very noisy run): fall back on the ops alone
+        cpu = {"t_op": t_op, "t_python": 0.0, "matmul": matmul, **alone, "fit": None}
+        cpu["t_python"] = max(steps[0][2] - cpu_step_seconds(step_for(*steps[0][:2]), cpu), 0.0)
+    cpu.update(threads=torch.get_num_threads(), alone=alone, calibration=steps)
     return cpu
+
+
+def memory_table(size, r_small, r_big):
+    """Two memory throughputs, the time per byte changing gradually between size/2 and 2·size."""
+    return [[1.0, r_small], [size / 2, r_small], [size * 2, r_big], [1e15, r_big]]
+
+
+def _columns(step, size):
+    """T = t_fixed + small/R_small + big/R_big + rows/R_rowwise: the factors of the four unknowns,
+    splitting each op's bytes the way rate() does on memory_table(size, ...)."""
+    small = big = rows = 0.0
+    for op in step.ops:
+        if op.name in ROWWISE:
+            rows += op.bytes
+            continue
+        towards_big = min(max(math.log(max(op.bytes, 1) / (size / 2)) / math.log(4), 0.0), 1.0)
+        small += op.bytes * (1 - towards_big)
+        big += op.bytes * towards_big
+    return [1.0, small, big, rows]
+
+
+def fit_cpu(points, t_op, matmul):
+    """CPU constants fitted to measured [(step, seconds), ...]: least squares of the relative error,
+    the break size searched in quarter octaves between the caches' and main memory's sizes, every
+    constant positive and memory no faster above the break than below; None if no fit is. Assumes the
+    steps are memory-bound (the flops term is left out of the fit)."""
+    best = None
+    for q in range(72, 113):  # break sizes 256 KiB .. 256 MiB
+        size = 2 ** (q / 4)
+        rows = [[c / seconds for c in _columns(step, size)] for step, seconds in points]
+        for merged in (False, True):  # True: one memory throughput on both sides of the break
+            design = [[r[0], r[1] + r[2], r[3]] for r in rows] if merged else rows
+            coef = _least_squares(design)
+            if coef is None or min(coef) <= 0 or (not merged and coef[1] > coef[2]):
+                continue
+            score = sum((sum(a * c for a, c in zip(r, coef, strict=True)) - 1) ** 2 for r in design)
+            if best is None or score < best[0]:
+                best = (score, size, [coef[0], coef[1], coef[1], coef[2]] if merged else coef)
+    if best is None:
+        return None
+    _, size, (t_fixed, per_small, per_big, per_row) = best
+    n = step_for(IRIS["batch"], IRIS["hidden"]).n
+    return {"t_op": t_op, "t_python": t_fixed - n * t_op, "matmul": matmul,
+            "memory": memory_table(size, 1 / per_small, 1 / per_big), "rowwise": 1 / per_row,
+            "fit": {"t_fixed": t_fixed, "break_bytes": size, "r_small": 1 / per_small, "r_big": 1 / per_big}}
+
+
+def _least_squares(rows):
+    """x minimising Σ (row·x − 1)², by the normal equations on scaled columns, in plain floats (the
+    same digits on every machine, so the committed figures regenerate exactly); None if singular."""
+    width = len(rows[0])
+    scale = [max(abs(r[j]) for r in rows) or 1.0 for j in range(width)]
+    a = [[r[j] / scale[j] for j in range(width)] for r in rows]
+    m = [[sum(r[i] * r[j] for r in a) for j in range(width)] + [sum(r[i] for r in a)] for i in range(width)]
+    for col in range(width):  # Gauss-Jordan elimination with partial pivoting
+        pivot = max(range(col, width), key=lambda i: abs(m[i][col]))
+        if abs(m[pivot][col]) < 1e-12:
+            return None
+        m[col], m[pivot] = m[pivot], m[col]
+        for i in range(width):
+            if i != col:
+                factor = m[i][col] / m[col][col]
+                m[i] = [x - factor * y for x, y in zip(m[i], m[col], strict=True)]
+    return [m[i][width] / m[i][i] / scale[i] for i in range(width)]
 
 
 def measure_step(batch, hidden, device, budget=0.05, repeats=5):
@@ -437,11 +520,14 @@ TEXT = {
         "cpu_head": "CPU constants, measured on this machine",
         "gpu_head_published": "GPU constants: {name}; every GPU number below is predicted, not measured",
         "gpu_head_measured": "GPU constants, measured on {name}",
-        "t_python": "Python and framework work per step, outside the ops",
+        "t_python": "Python and framework work per step, outside the ops (fitted t_fixed − N·t_op)",
         "t_op": "dispatching one op (add_ on a 1-element tensor)",
         "R_flop": "matrix-multiply throughput, {lo} to {hi} flops per op",
-        "R_mem": "elementwise-op memory throughput, {lo} to {hi} moved per op",
-        "R_rowwise": "log_softmax over 3 classes: bytes moved per second",
+        "R_mem": "memory throughput of an op in a training step: {small} below {size} moved, {big} above",
+        "R_rowwise": "softmax and loss ops in a training step (log_softmax alone: {alone})",
+        "R_alone": "relu alone, {lo} to {hi} moved per op",
+        "fitted": "fitted to real training steps at {n} shapes not on the grid",
+        "not_fitted": "the fit to {n} real training steps failed (a noisy run?): these are ops alone",
         "t_launch": "host cost of launching one kernel, beyond the op itself",
         "t_kernel_min": "shortest time a kernel occupies the GPU",
         "t_sync": "one .item(): copy 4 bytes back and wait for the GPU",
@@ -484,11 +570,14 @@ TEXT = {
         "cpu_head": "CPU 常数（在本机测量）",
         "gpu_head_published": "GPU 常数：{name}；下面所有 GPU 数字都是预测值，未经实测",
         "gpu_head_measured": "GPU 常数（在 {name} 上测量）",
-        "t_python": "每步在算子之外的 Python 与框架开销",
+        "t_python": "每步在算子之外的 Python 与框架开销（拟合的 t_fixed − N·t_op）",
         "t_op": "分派一个算子（对 1 个元素的张量做 add_）",
         "R_flop": "矩阵乘法的吞吐量，每个算子 {lo} 到 {hi} 次浮点运算",
-        "R_mem": "逐元素算子的内存吞吐量，每个算子搬运 {lo} 到 {hi}",
-        "R_rowwise": "在 3 个类别上做 log_softmax：每秒搬运的字节数",
+        "R_mem": "训练步中算子的内存吞吐量：搬运量小于 {size} 时 {small}，大于时 {big}",
+        "R_rowwise": "训练步中 softmax 与损失算子的吞吐量（单独测 log_softmax：{alone}）",
+        "R_alone": "单独测 relu，每个算子搬运 {lo} 到 {hi}",
+        "fitted": "由 {n} 种不在网格上的形状的真实训练步拟合得到",
+        "not_fitted": "对 {n} 个真实训练步的拟合失败（测量受到干扰？）：以下是单独测量算子的结果",
         "t_launch": "主机启动一个核函数的开销（算子本身之外）",
         "t_kernel_min": "一个核函数占用 GPU 的最短时间",
         "t_sync": "一次 .item()：拷回 4 个字节并等待 GPU",
@@ -552,6 +641,11 @@ def group(n):
     return f"{n:,}".replace(",", " ")
 
 
+def gpu_name(gpu, lang):
+    """A published set's name in this language; a measured GPU's name as the driver gives it."""
+    return gpu.get(f"name_{lang}", gpu["name"])
+
+
 def reasoning(lang, cpu, gpu, iris, points, label):
     """The paragraph that explains the prediction, with this machine's numbers."""
     t = TEXT[lang]
@@ -577,16 +671,24 @@ def report(result, lang):
     lines = [t["title"].format(cpu=stamp["cpu"], threads=cpu["threads"], torch=stamp["torch"])]
     if result["quick"]:
         lines.append(t["quick"])
-    mm, mem = cpu["matmul"], cpu["memory"]
+    mm, alone = cpu["matmul"], cpu["alone"]["memory"]
     lines += ["", t["cpu_head"],
               f"  t_python      {fmt_seconds(cpu['t_python']):>12}  {t['t_python']}",
               f"  t_op          {fmt_seconds(cpu['t_op']):>12}  {t['t_op']}",
               f"  R_flop        {fmt_rate(mm[0][1], 'FLOP')} … {fmt_rate(mm[-1][1], 'FLOP')}  "
               + t["R_flop"].format(lo=fmt_count(mm[0][0]), hi=fmt_count(mm[-1][0])),
-              f"  R_mem         {fmt_rate(mem[0][1], 'B')} … {fmt_rate(mem[-1][1], 'B')}  "
-              + t["R_mem"].format(lo=fmt_bytes(mem[0][0]), hi=fmt_bytes(mem[-1][0])),
-              f"  R_rowwise     {fmt_rate(cpu['rowwise'], 'B'):>12}  {t['R_rowwise']}"]
-    head = t["gpu_head_measured" if gpu["measured"] else "gpu_head_published"].format(name=gpu["name"])
+              f"  R_alone       {fmt_rate(alone[0][1], 'B')} … {fmt_rate(alone[-1][1], 'B')}  "
+              + t["R_alone"].format(lo=fmt_bytes(alone[0][0]), hi=fmt_bytes(alone[-1][0]))]
+    fit = cpu.get("fit")
+    lines.append("  " + t["fitted" if fit else "not_fitted"].format(n=len(cpu["calibration"])))
+    if fit:
+        lines.append("  R_mem         " + t["R_mem"].format(
+            small=fmt_rate(fit["r_small"], "B"), size=fmt_bytes(fit["break_bytes"]),
+            big=fmt_rate(fit["r_big"], "B")))
+    lines.append(f"  R_rowwise     {fmt_rate(cpu['rowwise'], 'B'):>12}  "
+                 + t["R_rowwise"].format(alone=fmt_rate(cpu["alone"]["rowwise"], "B")))
+    head = t["gpu_head_measured" if gpu["measured"] else "gpu_head_published"]
+    head = head.format(name=gpu_name(gpu, lang))
     copies = t["copies"].format(h2d_l=fmt_seconds(gpu["h2d_latency"]), d2h_l=fmt_seconds(gpu["d2h_latency"]),
                                 h2d_b=fmt_rate(gpu["h2d_bytes_per_s"], "B"),
                                 d2h_b=fmt_rate(gpu["d2h_bytes_per_s"], "B"))
