@@ -26,7 +26,8 @@ from tests.pages import DOCS, ROOT
 from tools import predict_crossover as model
 
 TOOL = ROOT / "tools" / "predict_crossover.py"
-RESULT_KEYS = {"cpu", "gpu", "iris", "grid", "crossover", "smallest_flops", "checks", "label", "reasoning"}
+RESULT_KEYS = {"cpu", "gpu", "iris", "grid", "crossover", "smallest_flops", "checks", "label", "reasoning",
+               "load_average"}
 CPU_KEYS = {"t_python", "t_op", "matmul", "memory", "rowwise", "threads", "alone", "calibration", "fit"}
 GPU_KEYS = {"name", "measured", "set", "t_launch", "t_kernel_min", "t_sync", "flops_per_s", "bytes_per_s",
             "h2d_latency", "d2h_latency", "h2d_bytes_per_s", "d2h_bytes_per_s", "sources"}
@@ -174,6 +175,11 @@ def test_formula():
     busy = {**gpu, "bytes_per_s": 1e9}  # now the device side is the slower one
     assert model.gpu_step_seconds(step, cpu, busy) == pytest.approx(
         model.gpu_terms(step, cpu, busy)["device"] + 10e-6)
+
+
+def test_one_disturbed_size_does_not_bend_the_curve():
+    table = [[1, 30.0], [2, 6.5e4], [3, 0.07], [4, 64.0], [5, 58.0]]
+    assert [rate for _, rate in model._smooth(table)] == [30.0, 30.0, 64.0, 58.0, 58.0]
 
 
 def test_published_constants_cite_their_sources():

@@ -30,8 +30,8 @@ and results: cpu (the CPU constants; "alone": relu and log_softmax timed alone; 
 grid (predicted seconds per epoch, batch sizes × hidden widths, cpu_s and gpu_s), crossover (per
 hidden width: the batch from which the GPU stays faster, the flops per step there and the CPU's work
 per step there), smallest_flops, checks (training steps measured here against the model), label
-("predicted, not measured" or "predicted from constants measured on this GPU") and reasoning (the
-paragraph the report ends with).
+("predicted, not measured" or "predicted from constants measured on this GPU"), reasoning (the
+paragraph the report ends with) and load_average (how busy the machine was when the run began).
 
 Needs torch; py-cpuinfo and psutil, if installed, name the CPU and count its cores.
 """
@@ -323,6 +323,7 @@ def measure_cpu(quick):
         a = torch.randn(n, n)
         spent = seconds_per_call(lambda a=a: a @ a, **effort) - base
         matmul.append([2.0 * n**3, 2.0 * n**3 / max(spent, 1e-9)])
+    matmul = _smooth(matmul)
 
     alone = {"memory": []}  # relu into a new tensor reads n floats and writes n floats
     few = torch.ones(16)
@@ -332,6 +333,7 @@ def measure_cpu(quick):
         spent = seconds_per_call(lambda a=a: torch.relu(a), **effort) - base
         alone["memory"].append([8.0 * 2**power, 8.0 * 2**power / max(spent, 1e-9)])
         del a
+    alone["memory"] = _smooth(alone["memory"])
     rows = torch.randn(2**14 if quick else 2**16, 3)  # log_softmax over 3 classes, as in the loss
     spent = seconds_per_call(lambda: torch.log_softmax(rows, 1), **effort) - base
     alone["rowwise"] = 8.0 * rows.numel() / max(spent, 1e-9)
@@ -374,14 +376,18 @@ def fit_cpu(points, t_op, matmul):
     for q in range(72, 113):  # break sizes 256 KiB .. 256 MiB
         size = 2 ** (q / 4)
         rows = [[c / seconds for c in _columns(step, size)] for step, seconds in points]
-        for merged in (False, True):  # True: one memory throughput on both sides of the break
-            design = [[r[0], r[1] + r[2], r[3]] for r in rows] if merged else rows
+        # Fewer unknowns where the data cannot tell them apart: one memory throughput on both sides of
+        # the break, or one throughput for every op.
+        for design, expand in (
+                (rows, lambda c: c),
+                ([[r[0], r[1] + r[2], r[3]] for r in rows], lambda c: [c[0], c[1], c[1], c[2]]),
+                ([[r[0], r[1] + r[2] + r[3]] for r in rows], lambda c: [c[0], c[1], c[1], c[1]])):
             coef = _least_squares(design)
-            if coef is None or min(coef) <= 0 or (not merged and coef[1] > coef[2]):
+            if coef is None or min(coef) <= 0 or expand(coef)[1] > expand(coef)[2]:
                 continue
             score = sum((sum(a * c for a, c in zip(r, coef, strict=True)) - 1) ** 2 for r in design)
             if best is None or score < best[0]:
-                best = (score, size, [coef[0], coef[1], coef[1], coef[2]] if merged else coef)
+                best = (score, size, expand(coef))
     if best is None:
         return None
     _, size, (t_fixed, per_small, per_big, per_row) = best
@@ -408,6 +414,16 @@ def _least_squares(rows):
                 factor = m[i][col] / m[col][col]
                 m[i] = [x - factor * y for x, y in zip(m[i], m[col], strict=True)]
     return [m[i][width] / m[i][i] / scale[i] for i in range(width)]
+
+
+def _smooth(table):
+    """Each rate replaced by the median of itself and its neighbours: one disturbed size (a time slice
+    lost to another program, a difference of two near-equal times) must not bend the whole curve."""
+    rates, smooth = [r for _, r in table], []
+    for i, (size, _) in enumerate(table):
+        start = min(max(i - 1, 0), max(len(rates) - 3, 0))  # three neighbours, also at the ends
+        smooth.append([size, statistics.median(rates[start:start + 3])])
+    return smooth
 
 
 def measure_step(batch, hidden, device, budget=0.05, repeats=5):
@@ -517,6 +533,8 @@ TEXT = {
     "en": {
         "title": "Predicting the CPU/GPU crossover on {cpu} ({threads} threads), torch {torch}",
         "quick": "Quick run: rough constants that only show the tool works; do not quote them.",
+        "busy": "The machine was busy (load average {load:.1f} on {cpus} CPUs): other programs slow the "
+                "measurements down unevenly; measure again when it is idle.",
         "cpu_head": "CPU constants, measured on this machine",
         "gpu_head_published": "GPU constants: {name}; every GPU number below is predicted, not measured",
         "gpu_head_measured": "GPU constants, measured on {name}",
@@ -567,6 +585,8 @@ TEXT = {
     "zh": {
         "title": "预测 CPU/GPU 交叉点：{cpu}（{threads} 个线程），torch {torch}",
         "quick": "快速模式：常数只是粗测，只能说明工具能正常运行，不能引用。",
+        "busy": "测量时机器很忙（{cpus} 个 CPU，平均负载 {load:.1f}）：别的程序会让各项测量慢得不均匀，"
+                "请在机器空闲时重测。",
         "cpu_head": "CPU 常数（在本机测量）",
         "gpu_head_published": "GPU 常数：{name}；下面所有 GPU 数字都是预测值，未经实测",
         "gpu_head_measured": "GPU 常数（在 {name} 上测量）",
@@ -671,6 +691,9 @@ def report(result, lang):
     lines = [t["title"].format(cpu=stamp["cpu"], threads=cpu["threads"], torch=stamp["torch"])]
     if result["quick"]:
         lines.append(t["quick"])
+    load, cpus = r.get("load_average"), stamp.get("usable_cpus") or 1
+    if load is not None and load > cpus / 2:
+        lines.append(t["busy"].format(load=load, cpus=cpus))
     mm, alone = cpu["matmul"], cpu["alone"]["memory"]
     lines += ["", t["cpu_head"],
               f"  t_python      {fmt_seconds(cpu['t_python']):>12}  {t['t_python']}",
@@ -767,6 +790,7 @@ def machine_stamp():
 def run(quick=False, gpu_constants=None, lang="en", command=None):
     """Measure, predict, explain; returns the JSON-ready result."""
     name = gpu_constants or ("measure" if torch.cuda.is_available() else "h200")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # was anything else running?
     cpu = measure_cpu(quick)
     if name == "measure":
         gpu = measure_gpu(torch.device("cuda"), cpu["t_op"], quick)
@@ -791,6 +815,7 @@ def run(quick=False, gpu_constants=None, lang="en", command=None):
         "stamp": machine_stamp(),
         "results": {"cpu": cpu, "gpu": {**gpu, "set": name}, "iris": iris, "grid": grid, "crossover": points,
                     "smallest_flops": min(flops) if flops else None, "checks": checks, "label": label,
+                    "load_average": load,
                     "reasoning": reasoning(lang, cpu, gpu, iris, points, label)},
     }
 
