@@ -283,3 +283,40 @@ def test_generator_uses_measured_constants_when_committed(tmp_path):
     _, tables = _write([*results, stand_in], tmp_path)
     text = (tables / "crossover-validation.en.md").read_text(encoding="utf-8")
     assert "different CPU (Another CPU)" in text
+
+
+def test_gpu_results_are_validated_the_same_way(tmp_path):
+    """A GPU machine's grid, race and measured constants (made up here: the GPU grid is what the model
+    predicts) give a GPU row in the validation table and measured GPU constants in the constants table."""
+    cpu_machine = _one_machine()
+    sets = figures.machines(cpu_machine)["cpu-2core"]
+    fitted = figures.analyse(sets)["fitted"]
+    gpu = {**model.GPU_CONSTANTS["h200"], "name": "NVIDIA H200", "measured": True, "sources": {},
+           "kernels_counted": 17, "set": "measure"}
+    gpu.pop("name_zh")
+    cpu = {**fitted, "alone": {"memory": [[1e3, 2e10], [1e9, 5e9]], "rowwise": 1e9},
+           "calibration": [[8, 4, 2e-4]]}
+    stamp = {**sets["overheads"]["stamp"], "gpu": "NVIDIA H200", "cuda": "13.0"}
+    overheads = copy.deepcopy(sets["overheads"])
+    grid = overheads["results"]["underuse"]
+    grid["cuda"] = [[model.gpu_step_seconds(model.step_for(b, h, "cuda"), cpu, gpu)
+                     for h in grid["hidden_widths"]] for b in grid["batch_sizes"]]
+    race = copy.deepcopy(sets["race"])
+    race["results"]["device"] = "cuda"
+    machine = "nvidia-h200"
+    results = [{**overheads, "stamp": stamp, "file": f"results/overheads-{machine}.json"},
+               {**race, "stamp": stamp, "file": f"results/race-{machine}.json"},
+               {"benchmark": "crossover", "command": "python tools/predict_crossover.py", "quick": False,
+                "file": f"results/crossover-{machine}.json", "stamp": stamp,
+                "results": {"cpu": cpu, "gpu": gpu}}]
+    plots, tables = _write(results, tmp_path)
+    names = sorted(p.name for p in plots.iterdir())
+    assert names == [f"crossover-{machine}.{lang}.svg" for lang in ("en", "zh")]
+    validation = (tables / "crossover-validation.en.md").read_text(encoding="utf-8")
+    gpu_rows = [line for line in validation.splitlines() if line.startswith("| GPU |")]
+    assert gpu_rows[0].split(" | ")[2:4] == ["13", "0 %"]  # the grid is the model's; the race is measured
+    assert "this machine has no GPU measurement" not in validation
+    constants = (tables / "crossover-constants.en.md").read_text(encoding="utf-8")
+    assert "GPU constants measured on NVIDIA H200" in constants
+    prediction = (tables / "crossover-prediction.zh.md").read_text(encoding="utf-8")
+    assert "NVIDIA H200" in prediction and "级" not in prediction.split("|")[8]
