@@ -1,6 +1,6 @@
 """The list of every committed result set with its hardware stamp, for the results page.
 
-Called by benchmarks/make_figures.py with every parsed results/*.json, whatever its benchmark;
+Called by `python -m benchmarks.make_figures` with every parsed results/*.json, whatever its benchmark;
 writes results/tables/index.zh.md and index.en.md, which docs/results.*.md embed.
 """
 

@@ -1,6 +1,6 @@
-"""Tables and plots of the overheads benchmark (benchmarks/run_overheads.py), in both languages.
+"""Tables and plots of the overheads benchmark (`python -m benchmarks.overheads`), in both languages.
 
-Called by benchmarks/make_figures.py with every parsed results/*.json; uses those whose
+Called by `python -m benchmarks.make_figures` with every parsed results/*.json; uses those whose
 "benchmark" is "overheads". Writes, for the chapter "Why a tiny model trains faster on the CPU":
 
     results/tables/overheads-{transfer,launch,underuse,numpy}.{zh,en}.md   (fragments the pages embed)
@@ -22,12 +22,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from benchmarks.fonts import INSTALL_HINT, cjk_font
 
 NAME = "overheads"
 LANGS = ("zh", "en")
-CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", "Noto Sans SC")
 
 
 # ---------------------------------------------------------------- words in both languages
@@ -36,8 +36,8 @@ T = {
         "machine": "测量机器", "cores": "{p} 个物理核心、{l} 个逻辑处理器，PyTorch 用 {t} 个线程",
         "gpu": "GPU", "no_gpu": "无", "date": "日期", "file": "数据文件", "none": "无",
         "quick": "（`--quick` 快速运行的临时结果，只用来检查页面，不能引用；完整结果待提交）",
-        "no_results": "还没有提交 overheads 的结果文件。运行 `python benchmarks/run_overheads.py` "
-                      "后再运行 `python benchmarks/make_figures.py`。",
+        "no_results": "还没有提交 overheads 的结果文件。运行 `python -m benchmarks.overheads` "
+                      "后再运行 `python -m benchmarks.make_figures`。",
         "pending_title": "GPU 数据待测",
         "pending": "GPU 数据待测：这份结果来自没有 CUDA 设备的机器，表中没有任何 GPU 数字。",
         "device": "设备", "size": "数据量", "memory": "主机内存", "pageable": "可分页",
@@ -68,7 +68,7 @@ T = {
         "quick": "(a provisional `--quick` result that only checks the page; do not cite it; "
                  "the full result is still to be committed)",
         "no_results": "No overheads result file is committed yet. Run "
-                      "`python benchmarks/run_overheads.py`, then `python benchmarks/make_figures.py`.",
+                      "`python -m benchmarks.overheads`, then `python -m benchmarks.make_figures`.",
         "pending_title": "GPU figures pending",
         "pending": "GPU figures pending: this result comes from a machine without a CUDA device, "
                    "and the table holds no GPU number.",
@@ -155,29 +155,13 @@ def measured(part) -> bool:
 
 
 # ---------------------------------------------------------------- plots
-def _cjk_font() -> str | None:
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in names:
-            return family
-    for path in font_manager.findSystemFonts():
-        lowered = path.lower()
-        if "wqy" in lowered or "notosanscjk" in lowered or "sourcehansans" in lowered:
-            font_manager.fontManager.addfont(path)
-            names = {f.name for f in font_manager.fontManager.ttflist}
-            for family in CJK_FAMILIES:
-                if family in names:
-                    return family
-    return None
-
-
 def _style(lang: str) -> dict:
     family = ["DejaVu Sans"]
     if lang == "zh":
-        cjk = _cjk_font()
+        cjk = cjk_font()
         if cjk is None:
-            raise RuntimeError("no CJK font found for the Chinese plots: install one, e.g. "
-                               "`apt-get install fonts-wqy-microhei`, then run make_figures again")
+            raise RuntimeError(f"no CJK font found for the Chinese plots: {INSTALL_HINT}, "
+                               "then run `python -m benchmarks.make_figures` again")
         family = [cjk, "DejaVu Sans"]
     return {"font.family": family, "svg.hashsalt": NAME, "svg.fonttype": "path",
             "axes.grid": True, "grid.alpha": 0.3, "font.size": 10}

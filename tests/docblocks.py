@@ -61,7 +61,6 @@ BLOCK_TIMEOUT = 600  # seconds one block may run
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})(?P<info>[^`]*)$")
 _COMMENT = re.compile(r"^<!--(?P<body>.*?)-->$")
-_NEEDS = re.compile(r"^needs:(?P<files>.*)$")
 _HARNESS = re.compile(r"^\s*(pytest-codeblocks:|pytest\.mark\.|needs:)")
 
 
@@ -222,8 +221,11 @@ def read_fences(path: Path) -> tuple[list[Fence], list[str]]:
 
 def parse_needs(text: str) -> list[str] | None:
     """The files a `needs:` comment names (`needs: a/b.py c/d.py` -> ['a/b.py', 'c/d.py']), or None
-    if the comment is not a needs line."""
-    found = _NEEDS.match(text.strip())
+    if the comment is not a needs line. The grammar is the site's (tooling/download_hooks.py, which
+    renders the same line as download links)."""
+    from tooling.download_hooks import NEEDS
+
+    found = NEEDS.match(f"<!--{text.strip()}-->")
     return found["files"].split() if found else None
 
 

@@ -78,8 +78,9 @@ def small_site(folder: Path, pages: dict[str, str]) -> Path:
     text, notebooks = re.subn(r"(?m)^  - mkdocs-jupyter:\n(?:(?:    .*)?\n)*", "", text)
     assert navs == 1 and notebooks == 1, "mkdocs.yml changed shape: update tests/site_build.small_site"
     (folder / "mkdocs.yml").write_text(text, encoding="utf-8")
-    for name in ("tooling", "snippets", "results"):  # what the configuration and pages refer to
-        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+    for name in ("tooling", "snippets", "tools", "benchmarks", "results"):  # what the configuration
+        if (ROOT / name).is_dir():                                          # and the pages refer to
+            (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     docs = folder / "docs"
     docs.mkdir()
     (docs / "stylesheets").symlink_to(ROOT / "docs" / "stylesheets", target_is_directory=True)

@@ -80,7 +80,9 @@ class Audit:
 
 
 def _references(node: ast.AST) -> set[str]:
-    """Names a piece of code refers to: variables, attributes (`module.name`), arguments."""
+    """Names a piece of code refers to: variables, attributes (`module.name`), arguments, and
+    project modules it runs as programs (`"-m", "benchmarks.overheads"`, `"tools/x.py"`), as
+    `module:<path>`."""
     found = set()
     for child in ast.walk(node):
         if isinstance(child, ast.Name):
@@ -89,7 +91,33 @@ def _references(node: ast.AST) -> set[str]:
             found.add(child.attr)
         elif isinstance(child, ast.arg):
             found.add(child.arg)  # a fixture the test asks for
+        elif isinstance(child, ast.Constant) and isinstance(child.value, str) and len(child.value) < 200:
+            program = _program_file(child.value)
+            if program is not None:
+                found.add(f"module:{program}")
     return found
+
+
+def _program_file(text: str) -> Path | None:
+    """The repository file a string names as a program: a dotted module or a path to a .py file."""
+    if re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", text):
+        found = ROOT / Path(*text.split(".")).with_suffix(".py")
+        return found if found.is_file() else None
+    if text.endswith(".py") and not text.startswith("/"):
+        found = ROOT / text
+        return found if found.is_file() else None
+    return None
+
+
+def _as_program(path: Path) -> tuple[dict[str, list[ast.AST]], set[str]]:
+    """A module run as a program: its top-level definitions, and what its `__main__` part and its
+    `main` refer to."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    entry = {"main"}
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            entry |= _references(node)
+    return _top_level(tree), entry
 
 
 def _top_level(tree: ast.Module) -> dict[str, list[ast.AST]]:
@@ -163,6 +191,14 @@ def reached_by_test(test_id: str) -> tuple[set[str] | None, str]:
         if current in reached:
             continue
         reached.add(current)
+        if current.startswith("module:"):  # a project module run as a program
+            module = Path(current.removeprefix("module:"))
+            scope, entry = _as_program(module)
+            scopes.append(scope)
+            for imported in _imported_modules(ast.parse(module.read_text(encoding="utf-8"))):
+                scopes.append(_top_level(ast.parse(imported.read_text(encoding="utf-8"))))
+            todo += entry - reached
+            continue
         for scope in scopes:
             for node in scope.get(current, []):
                 todo += _references(node) - reached
@@ -192,12 +228,16 @@ def _fence_problems(page: Page) -> list[str]:
 
 
 def _sample_problems(page: Page) -> list[str]:
-    """Printed output after a code block must be checked, or labelled a recorded sample."""
+    """Printed output after a code block (in the same section: no heading between them) must be
+    checked, or labelled a recorded sample."""
     lang = found[1] if (found := re.search(r"\.([a-z]{2})\.md$", page.path.name)) else None
+    lines = page.path.read_text(encoding="utf-8").splitlines()
     problems, previous = [], None
     for fence in page.fences:
+        between = lines[previous.lineno:fence.lineno - 1] if previous is not None else []
+        new_section = any(re.match(r"#{1,6}\s", line) for line in between)
         if fence.language == "text" and previous is not None and previous.info in RUNNABLE \
-                and fence.lineno not in page.output_fences:
+                and not new_section and fence.lineno not in page.output_fences:
             title = _TITLE.search(fence.info)
             prefix = SAMPLE_TITLE.get(lang or "en", SAMPLE_TITLE["en"])
             label = title[2] if title else ""

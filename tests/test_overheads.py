@@ -15,14 +15,11 @@ import sys
 import pytest
 import torch
 
-from tests.pages import ROOT, SNIPPETS
-
-sys.path.insert(0, str(SNIPPETS))
-
-from iris_setup import IrisMLP, load_iris_tensors, train_full_batch
-from overhead_numpy import compare
-from overhead_timing import make_epoch
-from overhead_underuse import crossover
+from benchmarks.overheads import crossover, measure_numpy
+from benchmarks.timing import make_epoch
+from snippets.iris_setup import IrisMLP, load_iris_tensors, train_full_batch
+from snippets.overhead_launch import count_ops
+from tests.pages import ROOT
 
 STAMP_KEYS = {"date", "cpu", "physical_cores", "logical_cpus", "usable_cpus", "torch_threads", "torch",
               "cuda", "gpu", "os"}
@@ -30,7 +27,7 @@ STAMP_KEYS = {"date", "cpu", "physical_cores", "logical_cpus", "usable_cpus", "t
 
 def _run(*args, timeout=120):
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
-    return subprocess.run([sys.executable, "benchmarks/run_overheads.py", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "benchmarks.overheads", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -60,7 +57,7 @@ def _times(value):
 def test_result_file_shape(quick):
     assert quick["benchmark"] == "overheads"
     assert quick["quick"] is True
-    assert quick["command"].startswith("python benchmarks/run_overheads.py --quick")
+    assert quick["command"].startswith("python -m benchmarks.overheads --quick")
     assert set(quick["stamp"]) >= STAMP_KEYS
     assert set(quick["results"]) == {"settings", "transfer", "launch", "underuse", "numpy"}
 
@@ -104,10 +101,18 @@ def test_numpy_and_pytorch_agree_in_the_benchmark(quick):
 
 
 def test_numpy_training_matches_pytorch():
-    torch_losses, numpy_losses = compare(epochs=30)
-    assert len(torch_losses) == len(numpy_losses) == 30
-    assert max(abs(a - b) for a, b in zip(torch_losses, numpy_losses, strict=True)) < 1e-5
-    assert torch_losses[-1] < torch_losses[0]  # it does learn
+    n = measure_numpy(epochs=30, repeats=1, min_time=0.001)
+    assert n["epochs"] == 30 and n["max_loss_difference"] < 1e-5
+    assert n["final_loss_numpy"] < 1.2  # it does learn (the first loss is about 1.1)
+
+
+def test_counting_the_timed_epoch_is_counting_the_seed_loop():
+    """The lesson counts train_full_batch(epochs=1); the benchmark counts make_epoch: the same ops."""
+    x, y, _, _ = load_iris_tensors()
+    cpu = torch.device("cpu")
+    model = IrisMLP()
+    lesson = count_ops(lambda: train_full_batch(model, x, y, epochs=1), cpu)
+    assert count_ops(make_epoch(IrisMLP(), x, y), cpu) == lesson
 
 
 def test_timed_epoch_is_the_seed_loop():
@@ -128,14 +133,16 @@ def test_crossover():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--bogus"], "unrecognized arguments"),
-    (["--out", "results.txt"], "must name a .json file"),
+    (["--bogus"], "error: unrecognized arguments: --bogus"),
+    (["--out", "results.txt"], "error: --out must name a .json file, not 'results.txt'"),
 ])
-def test_bad_options_give_one_error_line(args, message):
+def test_bad_options_are_argparses_error(args, message):
     result = _run(*args)
-    assert result.returncode == 2
-    assert result.stderr.startswith("error: ") and message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("usage: python -m benchmarks.overheads"), result.stderr
+    assert lines[-1] == f"python -m benchmarks.overheads: {message}"
+    assert "Traceback" not in result.stderr
 
 
 def test_figures_from_a_cpu_result(quick, tmp_path):

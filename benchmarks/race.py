@@ -1,42 +1,50 @@
 """The race: every recipe that applies to the device, side by side in one process.
 
-    python iris_race.py [--device auto|cpu|cuda] [--epochs N] [--chunk K] [--models M]
-                        [--quick] [--no-compile] [--json] [--out FILE]
+    python -m benchmarks.race [--device auto|cpu|cuda] [--epochs N] [--chunk K] [--models M]
+                              [--quick] [--no-compile] [--json] [--out FILE]
 
-Each recipe trains its own copy of the same seeded model for N epochs. The epochs are run in chunks
-of K, the recipes taking turns chunk by chunk (in a rotating order), so that whatever else the
-machine is doing slows them all alike; the time per epoch is the median over the chunks. One-time
-costs (compiling, capturing a CUDA graph) are timed apart. Two reference points sit beside the
-recipes: the same training in plain NumPy, and the time the arithmetic alone would take at the
-speed this device multiplies large matrices.
+Each recipe (benchmarks/recipes.py) trains its own copy of the same seeded model for N epochs. The
+epochs are run in chunks of K, the recipes taking turns chunk by chunk (in a rotating order), so that
+whatever else the machine is doing slows them all alike; the time per epoch is the median over the
+chunks. One-time costs (compiling, capturing a CUDA graph) are timed apart. Two reference points sit
+beside the recipes: the same training in plain NumPy, and the time the arithmetic alone would take at
+the speed this device multiplies large matrices.
 """
 
+from __future__ import annotations
+
 import argparse
+import functools
 import json
 import shlex
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
 
-from iris_recipes import COMPILES, RECIPES, applies, macs_per_epoch
-from iris_setup import IrisMLP, accuracy, fail, load_iris_tensors, machine_stamp, pick_device
+from benchmarks.cli import device_option, positive_float, positive_int
+from benchmarks.recipes import COMPILES, RECIPES, applies
+from benchmarks.stamp import machine_stamp
+from benchmarks.stats import median
+from benchmarks.timing import timed
+from snippets.iris_recipes import macs_per_epoch
+from snippets.iris_setup import IrisMLP, accuracy, load_iris_tensors
 
 QUICK_EPOCHS, DEFAULT_EPOCHS = 300, 300
 DEFAULT_MODELS = {"cpu": 64, "cuda": 1024}
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.error = fail  # one line and exit status 2, not a usage message
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.race", description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--epochs", type=int, help=f"default {DEFAULT_EPOCHS}, {QUICK_EPOCHS} with --quick")
-    parser.add_argument("--chunk", type=int, help="epochs per turn (default: epochs / 20)")
-    parser.add_argument("--models", type=int, help="models trained at once by many_models "
-                        "(default 64 on the CPU, 1024 on CUDA; 8 with --quick)")
-    parser.add_argument("--lr", type=float, default=0.01)
+    parser.add_argument("--epochs", type=positive_int, metavar="N",
+                        help=f"default {DEFAULT_EPOCHS}, {QUICK_EPOCHS} with --quick")
+    parser.add_argument("--chunk", type=positive_int, metavar="K",
+                        help="epochs per turn (default: epochs / 20)")
+    parser.add_argument("--models", type=positive_int, metavar="M",
+                        help="models trained at once by many_models (default 64 on the CPU, 1024 on CUDA; "
+                        "8 with --quick)")
+    parser.add_argument("--lr", type=positive_float, default=0.01)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true",
                         help="a short run that skips the compiled recipes; for tests, not for quoting")
@@ -44,27 +52,13 @@ def parse_args(argv):
     parser.add_argument("--json", action="store_true", help="print the result as JSON, not a table")
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args(argv)
-    args.epochs = args.epochs if args.epochs is not None else (
-        QUICK_EPOCHS if args.quick else DEFAULT_EPOCHS)
-    for option in ("epochs", "chunk", "models"):
-        value = getattr(args, option)
-        if value is not None and value < 1:
-            fail(f"--{option} must be at least 1, not {value}")
-    if not args.lr > 0:
-        fail(f"--lr must be positive, not {args.lr}")
-    try:
-        device = pick_device(args.device)
-    except ValueError as err:
-        fail(str(err))
+    if args.epochs is None:
+        args.epochs = QUICK_EPOCHS if args.quick else DEFAULT_EPOCHS
+    device = device_option(parser, args.device)
     args.device = device if device.type == "cuda" else torch.device("cpu")  # MPS: not raced here
     args.chunk = min(args.chunk or max(1, args.epochs // 20), args.epochs)
     args.models = args.models or (8 if args.quick else DEFAULT_MODELS[args.device.type])
     return args
-
-
-def sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 def matmul_rate(device, size, repeats=5):
@@ -73,12 +67,8 @@ def matmul_rate(device, size, repeats=5):
     a @ b  # first call: library initialisation
     seconds = []
     for _ in range(repeats):
-        sync(device)
-        start = time.perf_counter()
-        a @ b
-        sync(device)
-        seconds.append(time.perf_counter() - start)
-    return size**3 / statistics.median(seconds)
+        seconds.append(timed(lambda: a @ b, device)[1])
+    return size**3 / median(seconds)
 
 
 def prepare(names, args):
@@ -93,11 +83,9 @@ def prepare(names, args):
         torch.manual_seed(args.seed)
         model = IrisMLP().to(device)
         options = {"copies": args.models} if name == "many_models" else {}
-        sync(args.device)
-        start = time.perf_counter()
-        train = RECIPES[name][0](model, x.to(device), y.to(device), args.lr, **options)
-        sync(args.device)
-        entries[name] = {"train": train, "model": model, "setup_s": time.perf_counter() - start,
+        recipe = functools.partial(RECIPES[name][0], model, x.to(device), y.to(device), args.lr, **options)
+        train, setup_s = timed(recipe, args.device)
+        entries[name] = {"train": train, "model": model, "setup_s": setup_s,
                          "test": (x_test.to(device), y_test.to(device)),
                          "models": getattr(train, "models", 1), "losses": [], "chunk_s": [],
                          "chunk_epochs": []}
@@ -115,11 +103,9 @@ def race(entries, epochs, chunk, device):
         for name in order:
             entry = entries[name]
             torch.set_num_threads(threads)  # a recipe may change it while it runs
-            sync(device)
-            start = time.perf_counter()
-            entry["losses"] += entry["train"](size)  # returns floats: the work is finished
-            sync(device)
-            entry["chunk_s"].append(time.perf_counter() - start)
+            losses, seconds = timed(functools.partial(entry["train"], size), device)
+            entry["losses"] += losses  # floats: the work is finished
+            entry["chunk_s"].append(seconds)
             entry["chunk_epochs"].append(size)
 # --8<-- [end:interleave]
 
@@ -129,7 +115,7 @@ def summarise(entries, args, skipped):
     rows = []
     for name, entry in entries.items():
         per_epoch = [s / n * 1e6 for s, n in zip(entry["chunk_s"], entry["chunk_epochs"], strict=True)]
-        us = statistics.median(per_epoch)
+        us = median(per_epoch)
         rows.append({
             "name": name,
             "device": "cpu" if name == "numpy" else args.device.type,
@@ -180,7 +166,7 @@ def table(result):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     names, skipped = [], []
@@ -197,7 +183,7 @@ def main(argv=None):
     race(entries, args.epochs, args.chunk, args.device)
     result = {
         "benchmark": "race",
-        "command": shlex.join(["python", "snippets/iris_race.py", *argv]),
+        "command": shlex.join(["python", "-m", "benchmarks.race", *argv]),
         "quick": args.quick,
         "stamp": stamp,
         "results": summarise(entries, args, skipped),

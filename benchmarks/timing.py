@@ -1,7 +1,10 @@
-"""How this chapter times things: warm up, wait for the device, repeat, keep the median.
+"""The one timing harness of the benchmarks: warm up, wait for the device, repeat, keep the median.
 
-The other overhead_*.py programs import `time_per_call` and `make_epoch` from here.
+`timed` times one call, the device's queued work included; `time_per_call` times a call far shorter
+than the clock resolves; `make_epoch` is one epoch of the seed's loop as a function to time.
 """
+
+from __future__ import annotations
 
 import statistics
 import time
@@ -9,18 +12,19 @@ import time
 import torch
 from torch import nn
 
-from iris_setup import load_iris_tensors, pick_device
+from snippets.iris_setup import synchronize
+
+
+def timed(fn, device):
+    """(fn()'s result, the seconds it took until the device had finished its work too)."""
+    synchronize(device)  # nothing queued earlier is counted
+    start = time.perf_counter()
+    result = fn()
+    synchronize(device)
+    return result, time.perf_counter() - start
 
 
 # --8<-- [start:timer]
-def synchronize(device):
-    """Wait until the device has finished everything queued on it (CUDA and MPS run ahead)."""
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
-
-
 def time_per_call(fn, device, repeats=5, min_time=0.05):
     """Median seconds per call of fn() over `repeats` rounds.
 
@@ -68,17 +72,3 @@ def make_epoch(model, x, y, lr=0.01, item=True):
 
     return epoch
 # --8<-- [end:epoch]
-
-
-if __name__ == "__main__":
-    from iris_setup import IrisMLP
-
-    torch.manual_seed(0)
-    for device in sorted({torch.device("cpu"), pick_device()}, key=str):
-        tiny = torch.zeros(1, device=device)
-        add = time_per_call(lambda t=tiny: t.add_(1), device, min_time=0.02)
-        x, y, _, _ = load_iris_tensors()
-        epoch = make_epoch(IrisMLP().to(device), x.to(device), y.to(device))
-        per_epoch = time_per_call(epoch, device, min_time=0.02)
-        print(f"{device}: one add_ on a 1-element tensor {add * 1e6:.2f} µs, "
-              f"one Iris epoch {per_epoch * 1e6:.0f} µs (medians of 5 rounds)")
