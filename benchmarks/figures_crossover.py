@@ -440,12 +440,12 @@ def plot(name: str, sets: dict, a: dict, lang: str, path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    from benchmarks.figures_overheads import _cjk_font
+    from benchmarks.fonts import cjk_font
 
     t = TEXT[lang]
     family = ["DejaVu Sans"]
     if lang == "zh":
-        cjk = _cjk_font()
+        cjk = cjk_font()
         if cjk is None:
             raise RuntimeError("no CJK font found for the Chinese plots: install one, e.g. "
                                "`apt-get install fonts-wqy-microhei`")

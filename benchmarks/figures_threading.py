@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from benchmarks.figures_overheads import _cjk_font
+from benchmarks.fonts import cjk_font
 
 NAME = "threading"
 LANGS = ("zh", "en")
@@ -141,7 +141,7 @@ def plot(result: dict, lang: str, path: Path) -> None:
     t, r = T[lang], result["results"]
     family = ["DejaVu Sans"]
     if lang == "zh":
-        cjk = _cjk_font()
+        cjk = cjk_font()
         if cjk is None:
             raise RuntimeError("no CJK font for the Chinese plot: install one, e.g. "
                                "`apt-get install fonts-wqy-microhei`")

@@ -14,6 +14,8 @@ import cpuinfo
 import psutil
 import torch
 
+from tools.machine_report import cpu_generation, cpu_quota, cpuinfo_facts
+
 
 def machine_stamp(device: torch.device | None = None) -> dict:
     """Hardware, software and date, for every result file a benchmark writes."""
@@ -31,6 +33,15 @@ def machine_stamp(device: torch.device | None = None) -> dict:
         "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         "os": platform.platform(terse=True),
     }
+    cpu = cpuinfo_facts(cpuinfo.get_cpu_info())
+    stamp["cpu_generation"] = cpu_generation(cpu)["name"]  # from CPUID: brand strings in VMs hide it
+    stamp["hypervisor"] = "hypervisor" in (cpu["flags"] or [])  # a VM: vCPUs, not cores
+    stamp["cpu_quota"] = cpu_quota()  # a cgroup limit, in CPUs, or None
+    if torch.cuda.is_available():
+        props = torch.cuda.get_device_properties()
+        stamp["gpu_capability"] = f"{props.major}.{props.minor}"
+        stamp["gpu_sms"] = props.multi_processor_count
+        stamp["gpu_memory_bytes"] = props.total_memory
     if device is not None:
         stamp["device"] = str(device)
     return stamp

@@ -22,7 +22,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -31,7 +30,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from tools.machine_report import cpu_generation, cpu_quota, cpuinfo_facts
+from benchmarks import stats
+from benchmarks.stamp import machine_stamp
+from benchmarks.timing import per_call_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {
@@ -42,31 +43,13 @@ SETTINGS = {
 
 
 # ---------------------------------------------------------------- timing
-def per_call_times(fn, rounds, min_time):
-    """Seconds per call of fn(), one number per round; a round lasts at least min_time."""
-    fn()  # warm-up: allocations, thread start-up, caches
-    calls = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time or calls >= 1 << 20:
-            break
-        calls *= 2 if elapsed < min_time / 4 else 4
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        samples.append((time.perf_counter() - start) / calls)
-    return samples
+CPU = torch.device("cpu")
 
 
 def spread(samples):
-    """Median and quartiles (inclusive method) of per-call times."""
-    q1, median, q3 = statistics.quantiles(samples, n=4, method="inclusive")
-    return {"median_s": median, "q1_s": q1, "q3_s": q3, "samples_s": samples}
+    """Median and quartiles of per-call times (benchmarks/stats.py), and the samples themselves."""
+    q1, q3 = stats.iqr(samples)
+    return {"median_s": stats.median(samples), "q1_s": q1, "q3_s": q3, "samples_s": samples}
 
 
 # ---------------------------------------------------------------- workloads
@@ -219,13 +202,14 @@ def run(quick):
                     sweep[workload] = []
                     for n in counts:
                         torch.set_num_threads(n)
-                        sweep[workload].append({"threads": n, **spread(per_call_times(fn, rounds, min_time))})
+                        samples = per_call_samples(fn, CPU, rounds, min_time)
+                        sweep[workload].append({"threads": n, **spread(samples)})
                     print(f"{condition} {workload}: done", file=sys.stderr)
                 for name in names:
                     for n in (1, many):
                         torch.set_num_threads(n)
                         timings[(name, condition, n)] = spread(
-                            per_call_times(ops[name], rounds, min_time / 4))
+                            per_call_samples(ops[name], CPU, rounds, min_time / 4))
         for name in names:
             results["tiny_ops"].append({
                 "op": name, "opens_parallel_region": opens_parallel_region(name, many),
@@ -267,19 +251,12 @@ def main(argv=None):
                         help="result file (default: results/threading-<machine>.json)")
     args = parser.parse_args(argv)
     out = args.out or ROOT / "results" / f"threading-{machine_name()}.json"
-    import cpuinfo
-
-    # The machine stamp moves to benchmarks/stamp.py with the layout change (issue 14).
-    from snippets.iris_setup import machine_stamp
-
-    cpu = cpuinfo_facts(cpuinfo.get_cpu_info())
     data = {
         "benchmark": "threading",
         "command": " ".join(["python -m benchmarks.threading_lab",
                              *(argv if argv is not None else sys.argv[1:])]),
         "quick": args.quick,
-        "stamp": dict(machine_stamp(), cpu_generation=cpu_generation(cpu)["name"],
-                      hypervisor="hypervisor" in (cpu["flags"] or []), cpu_quota=cpu_quota()),
+        "stamp": machine_stamp(),
         "results": run(args.quick),
     }
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,9 @@
 """The one timing harness of the benchmarks: warm up, wait for the device, repeat, keep the median.
 
-`timed` times one call, the device's queued work included; `time_per_call` times a call far shorter
-than the clock resolves; `make_epoch` is one epoch of the seed's loop as a function to time.
+`timed` times one call, the device's queued work included; `per_call_samples` times a call far
+shorter than the clock resolves, one value per round (for a median and its spread, see
+benchmarks/stats.py), and `time_per_call` is their median; `make_epoch` is one epoch of the seed's
+loop as a function to time.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ def timed(fn, device):
 
 
 # --8<-- [start:timer]
-def time_per_call(fn, device, repeats=5, min_time=0.05):
-    """Median seconds per call of fn() over `repeats` rounds.
+def per_call_samples(fn, device, repeats=5, min_time=0.05):
+    """Seconds per call of fn(), one value per round, `repeats` rounds.
 
     Each round calls fn() n times in a row, n chosen so that a round lasts at least min_time
     seconds (one call can be far shorter than the clock resolves), then waits for the device.
@@ -50,7 +52,12 @@ def time_per_call(fn, device, repeats=5, min_time=0.05):
             fn()
         synchronize(device)
         rounds.append((time.perf_counter() - start) / calls)
-    return statistics.median(rounds)
+    return rounds
+
+
+def time_per_call(fn, device, repeats=5, min_time=0.05):
+    """Median seconds per call of fn() over `repeats` rounds."""
+    return statistics.median(per_call_samples(fn, device, repeats, min_time))
 # --8<-- [end:timer]
 
 
