@@ -67,6 +67,12 @@ TEXT = {
         "pending_row": "尚未测量：在这台机器上运行 `{command}`",
         "gpu_pending": "GPU：这台机器没有 GPU 测量结果；GPU 的曲线只是预测值，用的是 {name} 的公开数据"
         "（见常数表）。有了在 GPU 上测得的网格和常数之后，这里会出现同样的验证。",
+        "gpu_host": "在 {machine} 上，CUDA 上一步训练的主机开销（拟合 GPU 的测量点）是 {host}；"
+        "用工具实测的常数，模型给出的是 {model_host}（t_python + N·t_op + K·t_launch，"
+        "其中 t_launch = {t_launch} 是单独测一个算子得到的）。把差额分摊到 K = {k} 个启动核函数的算子上，"
+        "每个算子多出 {extra}：在真实的训练步里，CUDA 上每个算子占用主机的时间远多于单独测它的时候。",
+        "gpu_per_op": "同一台机器上的开销测量（`{file}`）也是这样：一轮训练折合每个 ATen 算子，"
+        "CUDA 上 {cuda}，CPU 上 {cpu}。",
         "gpu_no_constants": "GPU：网格已测量，但还没有在这块 GPU 上测得的常数；"
         "运行 `{command}` 后再生成图表。",
         "met": "达到",
@@ -193,6 +199,13 @@ TEXT = {
         "gpu_pending": "GPU: this machine has no GPU measurement; the GPU curves are predictions from the "
         "published figures for the {name} (see the constants table). Once a grid and "
         "constants measured on a GPU exist, the same validation appears here.",
+        "gpu_host": "On {machine}, a training step on CUDA costs the host {host} (fitted to the GPU points); "
+        "with the constants the tool measured, the model puts it at {model_host} (t_python + N·t_op + "
+        "K·t_launch, where t_launch = {t_launch} comes from one op timed alone). Spread over the K = {k} "
+        "kernel-launching ops, the difference is {extra} per op: in a real training step each op keeps the "
+        "host busy far longer on CUDA than when it is timed alone.",
+        "gpu_per_op": "The overheads measured on the same machine (`{file}`) agree: per ATen op, an epoch "
+        "costs {cuda} on CUDA and {cpu} on the CPU.",
         "gpu_no_constants": "GPU: the grid is measured, but no constants measured on this GPU are committed; "
         "run `{command}`, then regenerate the figures.",
         "met": "met",
@@ -575,6 +588,8 @@ def validation_fragment(name: str, sets: dict, a: dict, lang: str) -> str:
         parts.append(t["gpu_pending"].format(name=gpu_name(model.GPU_CONSTANTS[GPU_SET], lang)))
     elif "gpu_err" not in a:
         parts.append(t["gpu_no_constants"].format(command=command))
+    if "gpu_err" in a:
+        parts.append(gpu_host_sentence(name, sets, a, lang))
     parts.append(f"![{t['plot_alt'].format(machine=name)}](assets/plots/{NAME}-{name}.svg)")
     detail = []
     for i, p in enumerate(a["cpu_points"]):
@@ -605,6 +620,30 @@ def validation_fragment(name: str, sets: dict, a: dict, lang: str) -> str:
         )
     parts.append(table(t["points"], detail))
     return "\n\n".join(parts)
+
+
+def gpu_host_sentence(name: str, sets: dict, a: dict, lang: str) -> str:
+    """What the GPU validation found, in numbers: the host's cost of a CUDA step, fitted, against the
+    model's estimate from the tool's constants; and the overheads' per-op times on both devices."""
+    t, const = TEXT[lang], a["measured"]
+    step = model.step_for(model.IRIS["batch"], model.IRIS["hidden"], "cuda")
+    model_host = model.gpu_terms(step, const["cpu"], const["gpu"])["host"]
+    text = t["gpu_host"].format(
+        machine=name,
+        host=fmt_time(a["gpu_host"]),
+        model_host=fmt_time(model_host),
+        k=step.k,
+        t_launch=fmt_time(const["gpu"]["t_launch"]),
+        extra=fmt_time((a["gpu_host"] - model_host) / step.k),
+    )
+    launch = sets["overheads"]["results"]["launch"]
+    if measured(launch.get("cuda")) and "epoch_s_per_aten_op" in launch["cuda"]:
+        text += ("" if lang == "zh" else " ") + t["gpu_per_op"].format(
+            file=sets["overheads"]["file"],
+            cuda=fmt_time(launch["cuda"]["epoch_s_per_aten_op"]),
+            cpu=fmt_time(launch["cpu"]["epoch_s_per_aten_op"]),
+        )
+    return text
 
 
 def _constant_rows(constants: dict, keys: list[str], lang: str, source) -> list[list[str]]:

@@ -241,7 +241,9 @@ def select(device: str, docblocks, pages: list[Path] | None = None) -> list[dict
 
 
 def _place(block) -> str:
-    return f"{Path(block.path).relative_to(ROOT).as_posix()}:{block.lineno}"
+    path = Path(block.path)
+    shown = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+    return f"{shown}:{block.lineno}"
 
 
 def expectation(block) -> tuple[str, tuple[type[BaseException], str] | None]:

@@ -159,6 +159,7 @@ class Session:
         self.gpu: dict = {}
         self.log = None  # the log file, opened once the stamp has named the GPU
         self.early: list[str] = []  # what was logged before that
+        self.argv = ["--dry-run"] * dry_run + ["--out", out.name]  # the command line, DIR by its name
 
     # ------------------------------------------------------------------ running one process
     def left(self) -> float:
@@ -376,7 +377,7 @@ class Session:
         tag = self.tag or "pending"
         return {
             "benchmark": "gpu-run",
-            "command": " ".join(["python", "-m", "benchmarks.gpu_run", *sys.argv[1:]]),
+            "command": " ".join(["python", "-m", "benchmarks.gpu_run", *self.argv]),
             "quick": self.dry_run,
             "stamp": self.stamp
             or {"date": "", "cpu": "", "python": "", "torch": "", "cuda": None, "gpu": None},
@@ -467,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.gpu_run",
         description=__doc__.splitlines()[0],
-        epilog="\n".join(__doc__.split("\n\n")[2:4]),
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -497,7 +498,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"no CUDA device: torch {torch.__version__} (CUDA {torch.version.cuda or 'none'}) "
                 "sees no NVIDIA GPU here; --dry-run rehearses the session on the CPU"
             )
-    return Session(args.out, args.budget, args.dry_run, args.tag).go()
+    session = Session(args.out, args.budget, args.dry_run, args.tag)
+    session.argv = [args.out.name if arg == str(args.out) else arg for arg in argv]  # DIR by its name
+    return session.go()
 
 
 def _tag(text: str) -> str:
