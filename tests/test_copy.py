@@ -31,11 +31,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from pytest_codeblocks.main import extract_from_file
 
-from tests.docblocks import expand
+from tests.docblocks import expand, read_page
 from tests.pages import DEFAULT_LANGUAGE, DOCS, ROOT, fences, needs_of, page_files, split_language
-from tests.test_fences import _continued_fences
 from tooling.download_hooks import DOWNLOADS, PUBLISHED
 
 PAGES = [p for p in page_files() if p.suffix == ".md"]
@@ -83,8 +81,9 @@ def page_url(page: Path) -> str:
 
 def markdown_blocks(page: Path) -> list[Block]:
     """The ```python fences of a page, in order, with what the doc tests know about each."""
-    continued = _continued_fences(page)
-    collected = {b.lineno: b for b in extract_from_file(page)}
+    parsed = read_page(page)
+    continued = set(parsed.continued)
+    collected = {b.lineno: b for b in parsed.blocks}
     blocks = []
     for fence in fences(page):
         if fence.info != "python":
@@ -199,10 +198,10 @@ def _id(page: Path) -> str:
 def test_html_code_is_what_the_doc_tests_run(site, page):
     blocks, problems = site_blocks(site, page)
     by_line = {block.lineno: number for number, block in enumerate(blocks)}
-    for collected in extract_from_file(page):
-        if collected.syntax != "python" or problems:
+    for collected in read_page(page).blocks:
+        if collected.language != "python" or problems:
             continue
-        # pytest-codeblocks runs a block and the continuations after it as one test.
+        # The harness runs a block and the continuations after it as one test.
         number = by_line[collected.lineno]
         run = [blocks[number]]
         for following in blocks[number + 1:]:
@@ -365,8 +364,9 @@ def test_needs_of_reads_the_comment_above_the_markers(tmp_path):
                     "```python\nx\n```\n\nProse.\n\n```python\ny\n```\n", encoding="utf-8")
     assert needs_of(page, 4) == ["snippets/a.py", "tools/b.py"]
     assert needs_of(page, 10) == []
-    # pytest-codeblocks still attaches the markers below a needs line
-    assert [b.marks for b in extract_from_file(page)] == [["pytest.mark.needs_cuda"], []]
+    # the harness still attaches the markers below a needs line, and reads the same needs
+    assert [(b.marks, b.needs) for b in read_page(page).blocks] == [
+        (["pytest.mark.needs_cuda"], ["snippets/a.py", "tools/b.py"]), ([], [])]
 
 
 @pytest.mark.parametrize(("markdown", "message"), [

@@ -13,10 +13,13 @@ import sys
 
 import pytest
 
-from tests.docblocks import included_files
+from tests.docblocks import included_files, scripts_run_by
 from tests.pages import ROOT, SNIPPETS, page_files
 
 SCRIPTS = sorted(SNIPPETS.rglob("*.py"))
+# A script a page runs whole (on every machine) is already run by the doc tests, as a reader runs it.
+RUN_BY_PAGES = scripts_run_by(page_files())
+NOT_RUN_BY_PAGES = [path for path in SCRIPTS if str(path.relative_to(ROOT)) not in RUN_BY_PAGES]
 
 
 def _embedded_files() -> set[str]:
@@ -30,7 +33,7 @@ def _id(path):
     return str(path.relative_to(ROOT))
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=_id)
+@pytest.mark.parametrize("script", NOT_RUN_BY_PAGES, ids=_id)
 def test_snippet_runs_as_a_script(script):
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
     result = subprocess.run([sys.executable, str(script.relative_to(ROOT))], cwd=ROOT, env=env,
