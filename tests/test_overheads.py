@@ -17,8 +17,8 @@ import pytest
 import torch
 
 from benchmarks.overheads import SETTINGS, crossover, measure_numpy
-from benchmarks.timing import make_epoch
-from snippets.iris_setup import IrisMLP, load_iris_tensors, train_full_batch
+from benchmarks.timing import make_epoch, per_call_samples, time_per_call
+from snippets.iris_setup import IrisMLP, load_iris_tensors, synchronize, train_full_batch
 from snippets.overhead_launch import count_ops, metadata_only
 from tests.pages import ROOT
 
@@ -103,6 +103,17 @@ def test_every_time_keeps_its_rounds_and_median(quick):
     assert len(item["epoch_without_item_rounds_s"]) == s["item_rounds"]
     u = quick["results"]["underuse"]
     assert [[statistics.median(c) for c in row] for row in u["cpu_rounds"]] == u["cpu"]
+
+
+def test_the_timer_reports_the_median_of_its_rounds():
+    """The page's timer: one value per round, time_per_call their median (never a timing assertion)."""
+    cpu = torch.device("cpu")
+    synchronize(cpu)  # a no-op on the CPU
+    x, y, _, _ = load_iris_tensors()
+    epoch = make_epoch(IrisMLP(), x, y)
+    rounds = per_call_samples(epoch, cpu, repeats=3, min_time=0.001)
+    assert len(rounds) == 3 and all(s > 0 for s in rounds)
+    assert time_per_call(epoch, cpu, repeats=3, min_time=0.001) > 0
 
 
 def test_gpu_profile_is_what_ran_on_the_h200():
