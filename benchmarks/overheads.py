@@ -1,6 +1,6 @@
 """Measure the three overheads of training a tiny model on a GPU, plus NumPy against eager PyTorch.
 
-    python -m benchmarks.overheads                  # the full profile, ~10 min on 2 cores; default file
+    python -m benchmarks.overheads                  # the full profile, a few minutes; default file
     python -m benchmarks.overheads --profile gpu    # what ran on the H200: fits a short GPU session
     python -m benchmarks.overheads --quick          # seconds (= --profile quick); what the tests run
     python -m benchmarks.overheads --out results/my-machine.json
