@@ -54,22 +54,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BUDGET = 420.0  # seconds: "about 7 minutes", the whole session
 EPOCHS = 20_000
 
-# The overheads settings that fit a GPU session: what ran on the H200 on 2026-11-30 (the "command" of
-# results/overheads-h200.json). Named here only until `python -m benchmarks.overheads --profile gpu`
-# exists; from then on gpu_run passes --profile gpu and these are not used.
-GPU_OVERHEADS = {
-    "repeats": 5,
-    "min_time": 0.05,
-    "item_epochs": 2_000,
-    "item_rounds": 3,
-    "copy_sizes": [8, 1 << 10, 1 << 16, 1 << 20, 16 << 20, 256 << 20],
-    "numpy_epochs": 500,
-}
-_OVERHEADS_WITH_SETTINGS = (
-    "import json, sys; from benchmarks import overheads as o; "
-    "o.SETTINGS['full'].update(json.loads(sys.argv[1])); o.main(sys.argv[2:])"
-)
-
 
 @dataclass
 class Part:
@@ -230,12 +214,9 @@ class Session:
                 else ["--epochs", str(EPOCHS)]
             )
             return [[py, "-m", "benchmarks.race", "--device", device, *size, "--out", str(path)]]
-        if part.name == "overheads":
-            if dry:
-                return [[py, "-m", "benchmarks.overheads", "--quick", "--out", str(path)]]
-            if self.overheads_has_gpu_profile():
-                return [[py, "-m", "benchmarks.overheads", "--profile", "gpu", "--out", str(path)]]
-            return [[py, "-c", _OVERHEADS_WITH_SETTINGS, json.dumps(GPU_OVERHEADS), "--out", str(path)]]
+        if part.name == "overheads":  # --profile gpu: the settings that fit a GPU session
+            profile = ["--quick"] if dry else ["--profile", "gpu"]
+            return [[py, "-m", "benchmarks.overheads", *profile, "--out", str(path)]]
         if part.name == "blocks-cuda":
             return [
                 [
@@ -257,11 +238,6 @@ class Session:
         if part.name == "crossover":
             return [[py, "tools/predict_crossover.py", *(["--quick"] if dry else []), "--out", str(path)]]
         raise ValueError(part.name)
-
-    def overheads_has_gpu_profile(self) -> bool:
-        """Whether benchmarks.overheads offers `--profile gpu` (its own settings for a GPU session)."""
-        source = (ROOT / "benchmarks" / "overheads.py").read_text(encoding="utf-8")
-        return "--profile" in source and re.search(r"""["']gpu["']""", source) is not None
 
     def run_part(self, part: Part) -> None:
         box = part.dry_box if self.dry_run else part.box
@@ -344,20 +320,13 @@ class Session:
         shown = ["python" if arg == self.python else arg for arg in command]
         if path is not None:
             shown = [f"results/{path.name}" if arg == str(path) else arg for arg in shown]
-        if shown[1:2] == ["-c"] and shown[2] == _OVERHEADS_WITH_SETTINGS:  # until --profile gpu exists
-            shown = ["python", "-m", "benchmarks.overheads", *shown[4:]]
         return shown
 
     def record_command(self, part: Part, path: Path) -> None:
-        """The file's "command": how to make it again (the settings too, where no option names them)."""
+        """The file's "command": how to make it again, from the repository's root."""
         data = json.loads(path.read_text(encoding="utf-8"))
         command = part.command[: part.command.index("&&")] if "&&" in part.command else part.command
         data["command"] = " ".join(command)
-        if part.name == "overheads" and not self.dry_run and not self.overheads_has_gpu_profile():
-            data["command"] += (
-                ", with SETTINGS['full'] updated by benchmarks.gpu_run.GPU_OVERHEADS: "
-                + json.dumps(GPU_OVERHEADS)
-            )
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     def validate(self, part: Part, path: Path) -> None:

@@ -12,6 +12,7 @@ import copy
 import hashlib
 import importlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -172,13 +173,6 @@ def test_the_gpu_name_names_the_files():
     assert gpu_run.tag_of("NVIDIA A100-SXM4-80GB") == "a100-sxm4-80gb"
 
 
-def test_the_overheads_settings_are_the_ones_that_ran_on_the_h200():
-    """Until benchmarks.overheads has --profile gpu, gpu_run names the settings (and only it)."""
-    committed = json.loads((ROOT / "results" / "overheads-h200.json").read_text(encoding="utf-8"))
-    ran = committed["results"]["settings"]
-    assert {key: ran[key] for key in gpu_run.GPU_OVERHEADS} == gpu_run.GPU_OVERHEADS
-
-
 # ---------------------------------------------------------------------------------------------------
 # Reading and running the blocks without MkDocs
 
@@ -211,6 +205,44 @@ def test_plain_expansion_edge_cases(tmp_path):
     ):
         with pytest.raises(gpu_blocks.ExpandError):
             gpu_blocks.expand_plain(bad, tmp_path)
+
+
+HIDE = """
+import sys
+
+
+class Hidden:
+    \"\"\"Hides packages a GPU machine's own Python does not have.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"mkdocs", "pymdownx", "markdown", "pytest_codeblocks", "jieba"}:
+            raise ModuleNotFoundError(f"No module named {name!r} (hidden by the test)")
+        return None
+
+
+sys.meta_path.insert(0, Hidden())
+"""
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA: the blocks would run")
+def test_the_blocks_are_found_without_mkdocs_or_pytest_codeblocks(tmp_path):
+    """As on the GPU machine: no MkDocs, pymdownx or pytest-codeblocks; the same blocks, the same files."""
+    (tmp_path / "sitecustomize.py").write_text(HIDE, encoding="utf-8")
+    out = tmp_path / "blocks.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.gpu_blocks", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    hidden = json.loads(out.read_text(encoding="utf-8"))["results"]["blocks"]
+    entries = gpu_blocks.select("cuda", gpu_blocks.load_docblocks())
+    assert [(b["places"], b["kind"], b["program_sha256"]) for b in hidden] == [
+        (e["places"], e["kind"], e["program"].key) for e in entries
+    ]
 
 
 def test_needs_grammar_is_the_sites():
