@@ -165,6 +165,11 @@ def test_parts_are_time_boxed_and_skipped_when_time_is_short(tmp_path):
     short.parts = [gpu_run.Part("race-cuda", "race-cuda-{tag}.json", "race", box=200, least=100, dry_box=0)]
     short.run_part(short.parts[0])
     assert short.parts[0].status == "skipped" and "out of time" in short.parts[0].reason
+    race_cpu = next(p for p in gpu_run.parts() if p.name == "race-cpu")
+    full = short.commands(race_cpu, tmp_path / "r.json", limit=race_cpu.box)[0]
+    hurried = short.commands(race_cpu, tmp_path / "r.json", limit=race_cpu.least)[0]
+    assert "--no-compile" not in full and hurried[-3:] == ["--no-compile", "--out", str(tmp_path / "r.json")]
+    assert race_cpu.reason.startswith("--no-compile")
 
 
 def test_the_gpu_name_names_the_files():
@@ -447,6 +452,9 @@ def test_synthetic_gpu_results_fill_the_pages(tmp_path):
         "overheads-transfer",
         "overheads-launch",
         "overheads-underuse",
+        "overheads-findings",
+        "overheads-verdict",
+        "overheads-where",
         "crossover-validation",
         "crossover-constants",
         "crossover-prediction",
