@@ -440,7 +440,7 @@ def plot(results: list[dict], lang: str, path: Path) -> None:
             train = [r["end_to_end_s"] - r["one_time_s"] for _, r, _ in rows]
             once = [r["one_time_s"] for _, r, _ in rows]
             ax2.barh(positions[:-1], train, color=colours[:-1])
-            hatched = {"color": "white", "edgecolor": "#424242", "hatch": "////", "linewidth": 0.6}
+            hatched = {"facecolor": "white", "edgecolor": "#424242", "hatch": "////", "linewidth": 0.6}
             ax2.barh(positions[:-1], once, left=train, **hatched)
             ax2.set_xscale("log")
             totals = [a + b for a, b in zip(train, once, strict=True)]
@@ -449,7 +449,7 @@ def plot(results: list[dict], lang: str, path: Path) -> None:
             ax2.set_xlim(min(train) / 2, max(totals) * 6)
             ax2.set_xlabel(t["axis_e2e"].format(seed_epochs=group(SEED_EPOCHS)), fontsize=8)
             ax2.tick_params(labelsize=8)
-            ax2.legend([Patch(facecolor="#3f51b5"), Patch(facecolor="white", edgecolor="#424242", hatch="////")], [t["legend_train"], t["legend_once"]],
+            ax2.legend([Patch(facecolor="#3f51b5"), Patch(**hatched)], [t["legend_train"], t["legend_once"]],
                        fontsize=7, loc="lower right", frameon=False)
         if not found:
             axes[0, 0].text(0.5, 0.5, t["no_result"], ha="center", va="center")
