@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.fonts import cjk_font
 from benchmarks.race import ONE_TIME_NAMES, SEED_EPOCHS, spreads
-from benchmarks.stats import Ratio
+from benchmarks.stats import Ratio, median, paired_ratio
 
 NAME = "race"
 LANGS = ("zh", "en")
@@ -35,16 +35,17 @@ TEXT = {
         "by_hand_compiled_10": "7c 同 7b，每次调用训练 10 轮",
         "numpy": "参照：NumPy（CPU）",
         "arithmetic": "参照：只做乘加",
-        "header": ["配方", "µs/轮：中位数（四分位距）", "速度：基线的倍数（95 % CI）", "一次性开销（秒）",
-                   "20 000 轮端到端（秒）", "端到端速度：基线的倍数（95 % CI）"],
-        "compile_header": ["配方", "比赛进程中（秒）", "新进程、空缓存（秒）", "新进程、缓存已热（秒）",
-                           "每轮比基线省下（µs）", "回本所需轮数"],
-        "compile_intro": "一次性开销与回本轮数（回本轮数 = 一次性开销 ÷ 每轮比基线省下的时间）：",
+        "header": ["配方", "µs/轮：中位数（四分位距）", "速度：基线的倍数（95 % CI）",
+                   "20 000 轮端到端（秒）"],
+        "compile_header": ["配方", "一次性开销（秒）", "回本所需轮数", "端到端速度：基线的倍数（95 % CI）"],
+        "compile_title": "一次性开销、回本轮数和端到端速度",
+        "compile_intro": "回本轮数 = 一次性开销 ÷ 每轮比基线省下的时间。一次性开销一栏先写比赛进程中的用时；"
+                         "测过新进程时，再写新进程中空缓存（冷）和缓存已热（热）的用时。",
         "baseline": "基线",
         "speed": "{v} 倍（{lo}–{hi}）",
         "same": "无可测量的差异（{lo}–{hi}）",
         "never": "不回本",
-        "cold_warm": "冷 {cold}；热 {warm}",
+        "cold_warm": "{race}；冷 {cold}，热 {warm}",
         "not_measured": "—",
         "device": {"cpu": "CPU", "cuda": "GPU（CUDA）"},
         "stamp": "{device}：{hw}；Python {python}，torch {torch}{cuda}；{date} 测量",
@@ -95,6 +96,21 @@ TEXT = {
         "quick_tag": "（临时：--quick 短测）",
         "named": "配方 {number}（{what}）",
         "seed_named": "基线（原始实验的循环）",
+        "sum_cpu": "**CPU：{cpu}，torch {torch}，{date} 测量**",
+        "sum_gpu": "**{gpu}，及同一台主机的 CPU：torch {torch}，{date} 测量**",
+        "sum_fastest": "每轮最快的单模型 PyTorch 配方：{name}，速度{speed}。",
+        "sum_e2e": "训练原始实验的 {seed_epochs} 轮、连一次性开销一起算，最快的是{name}，速度{speed}。",
+        "sum_by_hand": "手写梯度（配方 7a），不编译、没有一次性开销：速度{speed}。",
+        "sum_no_by_hand": "配方 7a–7c 还没有在这台机器上测量（结果文件早于它们）。",
+        "sum_numpy": "NumPy 做同样的计算，速度{speed}：CPU 上的原始循环，大部分时间也花在框架上。",
+        "sum_host": "原始循环：同一台主机的 CPU 的速度是 GPU 的 {v} 倍（95 % CI {lo}–{hi}）。",
+        "sum_graph": "CUDA 图（配方 5a）：速度是 GPU 上原始循环的 {v} 倍（95 % CI {lo}–{hi}），"
+                     "是同一主机 CPU 上原始循环的 {v2} 倍（95 % CI {lo2}–{hi2}）。",
+        "sum_no_sync": "不逐轮同步（配方 2）在 GPU 上：速度{speed}。",
+        "sum_fused": "融合的 SGD（配方 3 与配方 2 相比）在 GPU 上：{cell}。",
+        "sum_many": "同时训练 {models} 个模型（配方 6）：折合每个模型，速度是 GPU 上原始循环的 {v} 倍。",
+        "sum_across": "GPU 与 CPU 的比较来自同一台主机上先后两次运行，区间由两次运行的各段重抽样得到。",
+        "sum_none": "还没有提交的比赛结果。",
         "sep": "；",
         "join": "",
     },
@@ -112,18 +128,19 @@ TEXT = {
         "by_hand_compiled_10": "7c as 7b, 10 epochs per call",
         "numpy": "reference: NumPy (CPU)",
         "arithmetic": "reference: the arithmetic alone",
-        "header": ["recipe", "µs/epoch: median (IQR)", "speed: × the baseline's (95 % CI)", "one-time (s)",
-                   "20 000 epochs end to end (s)", "end-to-end speed: × the baseline's (95 % CI)"],
-        "compile_header": ["recipe", "in the race's process (s)", "fresh process, empty cache (s)",
-                           "fresh process, warm cache (s)", "saved per epoch vs the baseline (µs)",
-                           "epochs to break even"],
-        "compile_intro": "One-time costs and break-even (epochs to break even = one-time cost ÷ time saved "
-                         "per epoch against the baseline):",
+        "header": ["recipe", "µs/epoch: median (IQR)", "speed: × the baseline's (95 % CI)",
+                   "20 000 epochs end to end (s)"],
+        "compile_header": ["recipe", "one-time cost (s)", "epochs to break even",
+                           "end-to-end speed: × the baseline's (95 % CI)"],
+        "compile_title": "One-time costs, break-even and end-to-end speed",
+        "compile_intro": "Epochs to break even = one-time cost ÷ time saved per epoch against the baseline. "
+                         "The one-time cost is the race process's; where fresh processes were timed too, "
+                         "with an empty cache (cold) and with a warm one (warm) after it.",
         "baseline": "baseline",
         "speed": "{v}× ({lo}–{hi})",
         "same": "no measurable difference ({lo}–{hi})",
         "never": "never",
-        "cold_warm": "cold {cold}; warm {warm}",
+        "cold_warm": "{race}; cold {cold}, warm {warm}",
         "not_measured": "—",
         "device": {"cpu": "CPU", "cuda": "GPU (CUDA)"},
         "stamp": "{device}: {hw}; Python {python}, torch {torch}{cuda}; measured {date}",
@@ -188,6 +205,27 @@ TEXT = {
         "quick_tag": " (provisional: --quick short run)",
         "named": "recipe {number} ({what})",
         "seed_named": "the baseline (the seed's loop)",
+        "sum_cpu": "**CPU: {cpu}, torch {torch}, measured {date}**",
+        "sum_gpu": "**{gpu}, and the same host's CPU: torch {torch}, measured {date}**",
+        "sum_fastest": "Fastest per epoch among single-model PyTorch recipes: {name}, {speed}.",
+        "sum_e2e": "Fastest for the seed's {seed_epochs} epochs, one-time costs included: {name}, {speed}.",
+        "sum_by_hand": "Gradients by hand (recipe 7a), nothing compiled, no one-time cost: {speed}.",
+        "sum_no_by_hand": "Recipes 7a–7c have not been measured on this machine yet (the result file "
+                          "predates them).",
+        "sum_numpy": "NumPy, doing the same arithmetic: {speed}. The seed's loop on the CPU, too, spends "
+                     "most of its time in the framework.",
+        "sum_host": "The seed's loop: the same host's CPU runs it at {v}× the GPU's speed "
+                    "(95 % CI {lo}–{hi}).",
+        "sum_graph": "CUDA graph (recipe 5a): {v}× the speed of the seed's loop on the GPU "
+                     "(95 % CI {lo}–{hi}), {v2}× the speed of the seed's loop on the same host's CPU "
+                     "(95 % CI {lo2}–{hi2}).",
+        "sum_no_sync": "No per-epoch sync (recipe 2) on the GPU: {speed}.",
+        "sum_fused": "Fused SGD (recipe 3 against recipe 2) on the GPU: {cell}.",
+        "sum_many": "{models} models at once (recipe 6): per model, {v}× the speed of the seed's loop on "
+                    "the GPU.",
+        "sum_across": "GPU against CPU compares two runs made one after the other on the same host; the "
+                      "intervals resample the turns of both.",
+        "sum_none": "No race result has been committed yet.",
         "sep": "; ",
         "join": " ",
     },
@@ -275,14 +313,13 @@ def main_table(data: dict, d: dict, lang: str) -> str:
         rows.append([label(row["name"], lang, row["models"]),
                      f"{num(r['us'])}（{num(low)}–{num(high)}）" if lang == "zh"
                      else f"{num(r['us'])} ({num(low)}–{num(high)})",
-                     t["baseline"] if base else speed_cell(r["speed"], lang),
-                     f"{r['one_time_s']:.2f}", f"{r['end_to_end_s']:.2f}",
-                     t["baseline"] if base else speed_cell(r["end_to_end_speed"], lang)])
-    rows.append([label("arithmetic", lang), num(res["arithmetic"]["us_per_epoch"]), "", "", "", ""])
+                     t["baseline"] if base else speed_cell(r["speed"], lang), f"{r['end_to_end_s']:.2f}"])
+    rows.append([label("arithmetic", lang), num(res["arithmetic"]["us_per_epoch"]), "", ""])
     return md_table(t["header"], rows)
 
 
 def compile_table(data: dict, d: dict, lang: str) -> str | None:
+    """The recipes with a one-time cost (compile, capture), in a folded note under the main table."""
     t, res = TEXT[lang], data["results"]
     rows = []
     for row in res["recipes"]:
@@ -290,17 +327,22 @@ def compile_table(data: dict, d: dict, lang: str) -> str | None:
             continue
         r = d["recipes"][row["name"]]
         cold, warm = row.get("compile_cold_s"), row.get("compile_warm_s")
+        once = f"{row['setup_s']:.2f}"
+        if cold is not None:
+            once = t["cold_warm"].format(race=once, cold=f"{cold:.2f}", warm=f"{warm:.2f}")
         if r["break_even"] is None:
             even = t["never"]
         elif cold is not None:
-            even = t["cold_warm"].format(cold=group(r["break_even"]), warm=group(r["break_even_warm"]))
+            even = t["cold_warm"].format(race=group(row["setup_s"] / (r["saving_us"] * 1e-6)),
+                                         cold=group(r["break_even"]), warm=group(r["break_even_warm"]))
         else:
             even = group(r["break_even"])
-        rows.append([label(row["name"], lang), f"{row['setup_s']:.2f}",
-                     f"{cold:.2f}" if cold is not None else t["not_measured"],
-                     f"{warm:.2f}" if warm is not None else t["not_measured"],
-                     num(r["saving_us"]) if r["saving_us"] > 0 else f"{r['saving_us']:.3g}", even])
-    return t["compile_intro"] + "\n\n" + md_table(t["compile_header"], rows) if rows else None
+        rows.append([label(row["name"], lang), once, even, speed_cell(r["end_to_end_speed"], lang)])
+    if not rows:
+        return None
+    body = t["compile_intro"] + "\n\n" + md_table(t["compile_header"], rows)
+    return f'??? note "{t["compile_title"]}"\n\n' + "\n".join(f"    {line}" if line else "" for line in
+                                                             body.splitlines())
 
 
 def summary(data: dict, d: dict, lang: str) -> list[str]:
@@ -395,6 +437,70 @@ def tables(results: list[dict], lang: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# ---------------------------------------------------------------- the headlines, for the chapter's top
+def _per_model_turns(data: dict, name: str) -> list[float] | None:
+    row = next((r for r in data["results"]["recipes"] if r["name"] == name), None)
+    return None if row is None else [u / row["models"] for u in row["chunk_us"]]
+
+
+def _across(a: list[float], b: list[float]) -> Ratio:
+    """median(a) / median(b) for two runs: resampled turn by turn where both ran as many turns."""
+    if len(a) == len(b) and len(a) > 1:
+        return paired_ratio(a, b)
+    value = median(a) / median(b)
+    return Ratio(value, value, value)
+
+
+def headlines(results: list[dict], lang: str) -> str:
+    """The race's findings in a few lines: the site's CPU, and a GPU beside its own host's CPU."""
+    t = TEXT[lang]
+    found = race_results(results)
+    parts = []
+    for data in (d for d in found if d["results"]["device"] == "cpu" and not d["stamp"].get("gpu")):
+        d, s = spreads(data["results"]), data["stamp"]
+        best, e2e = d["fastest_per_epoch"], d["fastest_end_to_end"]
+        speed = {name: speed_sentence(r["speed"], lang) for name, r in d["recipes"].items()}
+        lines = [t["sum_fastest"].format(name=named(best, lang), speed=speed[best]),
+                 t["sum_e2e"].format(seed_epochs=group(SEED_EPOCHS), name=named(e2e, lang),
+                                     speed=speed_sentence(d["recipes"][e2e]["end_to_end_speed"], lang))]
+        for name, key in (("by_hand", "sum_by_hand"), ("numpy", "sum_numpy")):
+            if name in d["recipes"]:
+                lines.append(t[key].format(speed=speed[name]))
+            elif name == "by_hand":
+                lines.append(t["sum_no_by_hand"])
+        parts.append("\n".join([t["sum_cpu"].format(cpu=s["cpu"], torch=s["torch"], date=s["date"]), ""]
+                               + [f"- {line}" for line in lines]))
+    for gpu in (d for d in found if d["results"]["device"] == "cuda"):
+        machine = (gpu["stamp"]["gpu"], gpu["stamp"]["cpu"])
+        host = next((d for d in found if d["results"]["device"] == "cpu"
+                     and (d["stamp"].get("gpu"), d["stamp"]["cpu"]) == machine), None)
+        d, s = spreads(gpu["results"]), gpu["stamp"]
+        turns = {name: _per_model_turns(gpu, name) for name in d["recipes"]}
+        lines = []
+        if host:
+            host_seed = _per_model_turns(host, "seed")
+            lines.append(t["sum_host"].format(**ratio_parts(_across(turns["seed"], host_seed))))
+            if "cuda_graph" in turns:
+                versus_cpu = ratio_parts(_across(host_seed, turns["cuda_graph"]))
+                lines.append(t["sum_graph"].format(**ratio_parts(d["recipes"]["cuda_graph"]["speed"]),
+                                                   **{k + "2": v for k, v in versus_cpu.items()}))
+        if "no_sync" in turns:
+            no_sync = d["recipes"]["no_sync"]["speed"]
+            lines.append(t["sum_no_sync"].format(speed=speed_sentence(no_sync, lang)))
+            if "fewer_launches" in turns:
+                fused = paired_ratio(turns["no_sync"], turns["fewer_launches"])
+                lines.append(t["sum_fused"].format(cell=speed_cell(fused, lang)))
+        if "many_models" in turns:
+            models = next(r["models"] for r in gpu["results"]["recipes"] if r["name"] == "many_models")
+            many = d["recipes"]["many_models"]["speed"]
+            lines.append(t["sum_many"].format(models=models, v=times(many.value)))
+        if host:
+            lines.append(t["sum_across"])
+        parts.append("\n".join([t["sum_gpu"].format(gpu=s["gpu"], torch=s["torch"], date=s["date"]), ""]
+                               + [f"- {line}" for line in lines]))
+    return "\n\n".join(parts or [t["sum_none"]]) + "\n"
+
+
 # ---------------------------------------------------------------- plot
 def plot(results: list[dict], lang: str, path: Path) -> None:
     import matplotlib
@@ -464,6 +570,8 @@ def plot(results: list[dict], lang: str, path: Path) -> None:
 def make(results: list[dict], plots_dir: Path, tables_dir: Path) -> None:
     for lang in LANGS:
         (Path(tables_dir) / f"{NAME}.{lang}.md").write_text(tables(results, lang), encoding="utf-8")
+        summary_file = Path(tables_dir) / f"{NAME}-summary.{lang}.md"
+        summary_file.write_text(headlines(results, lang), encoding="utf-8")
         # race.zh.svg / race.en.svg: mkdocs-static-i18n serves each as assets/plots/race.svg in its
         # own language's build, so both pages link "assets/plots/race.svg". (With
         # fallback_to_default: false, a file without a language suffix is not copied into the
