@@ -106,8 +106,10 @@ TEXT = {
         "sum_host": "原始循环：同一台主机的 CPU 的速度是 GPU 的 {v} 倍（95 % CI {lo}–{hi}）。",
         "sum_graph": "CUDA 图（配方 5a）：速度是 GPU 上原始循环的 {v} 倍（95 % CI {lo}–{hi}），"
                      "是同一主机 CPU 上原始循环的 {v2} 倍（95 % CI {lo2}–{hi2}）。",
-        "sum_no_sync": "不逐轮同步（配方 2）在 GPU 上：速度{speed}。",
-        "sum_fused": "融合的 SGD（配方 3 与配方 2 相比）在 GPU 上：{cell}。",
+        "sum_no_sync": "不逐轮同步（配方 2）：速度是 GPU 上原始循环的 {v} 倍（95 % CI {lo}–{hi}）。",
+        "sum_no_sync_same": "不逐轮同步（配方 2）：与 GPU 上的原始循环无可测量的差异（95 % CI {lo}–{hi}）。",
+        "sum_fused": "融合的 SGD（配方 3）：在 GPU 上，速度是配方 2 的 {v} 倍（95 % CI {lo}–{hi}）。",
+        "sum_fused_same": "融合的 SGD（配方 3）：在 GPU 上与配方 2 无可测量的差异（95 % CI {lo}–{hi}）。",
         "sum_many": "同时训练 {models} 个模型（配方 6）：折合每个模型，速度是 GPU 上原始循环的 {v} 倍。",
         "sum_across": "GPU 与 CPU 的比较来自同一台主机上先后两次运行，区间由两次运行的各段重抽样得到。",
         "sum_none": "还没有提交的比赛结果。",
@@ -219,8 +221,13 @@ TEXT = {
         "sum_graph": "CUDA graph (recipe 5a): {v}× the speed of the seed's loop on the GPU "
                      "(95 % CI {lo}–{hi}), {v2}× the speed of the seed's loop on the same host's CPU "
                      "(95 % CI {lo2}–{hi2}).",
-        "sum_no_sync": "No per-epoch sync (recipe 2) on the GPU: {speed}.",
-        "sum_fused": "Fused SGD (recipe 3 against recipe 2) on the GPU: {cell}.",
+        "sum_no_sync": "No per-epoch sync (recipe 2): {v}× the speed of the seed's loop on the GPU "
+                       "(95 % CI {lo}–{hi}).",
+        "sum_no_sync_same": "No per-epoch sync (recipe 2): no measurable difference from the seed's loop on "
+                            "the GPU (95 % CI {lo}–{hi}).",
+        "sum_fused": "Fused SGD (recipe 3): on the GPU, {v}× the speed of recipe 2 (95 % CI {lo}–{hi}).",
+        "sum_fused_same": "Fused SGD (recipe 3): on the GPU, no measurable difference from recipe 2 "
+                          "(95 % CI {lo}–{hi}).",
         "sum_many": "{models} models at once (recipe 6): per model, {v}× the speed of the seed's loop on "
                     "the GPU.",
         "sum_across": "GPU against CPU compares two runs made one after the other on the same host; the "
@@ -486,10 +493,12 @@ def headlines(results: list[dict], lang: str) -> str:
                                                    **{k + "2": v for k, v in versus_cpu.items()}))
         if "no_sync" in turns:
             no_sync = d["recipes"]["no_sync"]["speed"]
-            lines.append(t["sum_no_sync"].format(speed=speed_sentence(no_sync, lang)))
+            lines.append(t["sum_no_sync" if no_sync.measurable else "sum_no_sync_same"].format(
+                **ratio_parts(no_sync)))
             if "fewer_launches" in turns:
                 fused = paired_ratio(turns["no_sync"], turns["fewer_launches"])
-                lines.append(t["sum_fused"].format(cell=speed_cell(fused, lang)))
+                key = "sum_fused" if fused.measurable else "sum_fused_same"
+                lines.append(t[key].format(**ratio_parts(fused)))
         if "many_models" in turns:
             models = next(r["models"] for r in gpu["results"]["recipes"] if r["name"] == "many_models")
             many = d["recipes"]["many_models"]["speed"]

@@ -11,7 +11,7 @@ import math
 import pytest
 import torch
 
-from benchmarks import race, recipes
+from benchmarks import figures_race, race, recipes
 from tests.pages import ROOT
 
 STAMP_KEYS = {"date", "cpu", "physical_cores", "logical_cpus", "torch_threads", "torch", "cuda", "gpu"}
@@ -89,6 +89,12 @@ def test_quick_race_writes_a_sane_result(tmp_path, capsys):
     assert {"by_hand", "numpy"} <= {r["name"] for r in res["recipes"]}
     value, low, high = summary["numpy_vs_fastest"]
     assert low <= value <= high and summary["floor_vs_fastest"] > 0
+    # the figures read today's file as they read the committed ones
+    data["file"] = "results/race-test.json"
+    for lang in figures_race.LANGS:
+        assert figures_race.label("by_hand", lang) in figures_race.tables([data], lang)
+        by_hand_line = figures_race.TEXT[lang]["sum_by_hand"].split("{")[0]
+        assert by_hand_line in figures_race.headlines([data], lang)
 
 
 def test_json_option_prints_only_json(capsys):
