@@ -27,9 +27,10 @@ def main(argv: list[str] | None = None) -> None:
         device = torch.device("cpu")  # the recipes are written for the CPU and CUDA
 
     base_losses, base_accuracy = train_recipe("seed", device, args.epochs)
+    tolerance = f"{LOSS_TOLERANCE:.0e}".replace("e-0", "e-")  # 1e-5
     print(f"{args.epochs} epochs on {device.type}; the same result = every epoch's loss within "
-          f"{LOSS_TOLERANCE:g} of the seed loop's, and the same test accuracy")
-    print(f"{'recipe':<16}{'final loss':>11}{'accuracy':>10}  same result")
+          f"{tolerance} of the seed loop's, and the same test accuracy")
+    print(f"{'recipe':<20}{'final loss':>11}{'accuracy':>10}  same result")
     all_same = True
     for name in RECIPES:
         if not applies(name, device):
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         gap = max(abs(a - b) for a, b in zip(losses, base_losses, strict=True))
         same = gap <= LOSS_TOLERANCE and acc == base_accuracy and len(losses) == args.epochs
         all_same &= same
-        print(f"{name:<16}{losses[-1]:>11.4f}{acc:>10.3f}  {'yes' if same else 'NO'}")
+        print(f"{name:<20}{losses[-1]:>11.4f}{acc:>10.3f}  {'yes' if same else 'NO'}")
     if not all_same:
         raise SystemExit(1)
 

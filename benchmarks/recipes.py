@@ -1,6 +1,6 @@
 """Which recipes the race and the same-result check run, and where each applies.
 
-The recipes themselves are lessons in snippets/iris_recipes.py (recipes 2 to 6), snippets/iris_setup.py
+The recipes themselves are lessons in snippets/iris_recipes.py (recipes 2 to 7), snippets/iris_setup.py
 (recipe 1, the seed's loop) and snippets/overhead_numpy.py (the NumPy reference). Every entry has the
 recipe shape `recipe(model, x, y, lr, **options)` -> `train(epochs)` -> list of per-epoch losses.
 To add a recipe: write it in snippets/iris_recipes.py (importing installed packages only), add it to
@@ -18,7 +18,8 @@ from snippets import iris_recipes as r
 from snippets.iris_setup import IrisMLP, accuracy, load_iris_tensors, train_full_batch
 from snippets.overhead_numpy import numpy_epoch, numpy_params
 
-LOSS_TOLERANCE = 1e-4  # largest |loss - seed loop's loss| allowed at any epoch
+LOSS_TOLERANCE = 1e-5  # largest |loss - seed loop's loss| allowed at any epoch, the final one included
+EPOCHS_PER_CALL = 10  # recipe 7c: epochs per compiled call
 
 
 def seed_loop(model, x, y, lr=0.01):
@@ -50,9 +51,17 @@ RECIPES = {
     "cuda_graph": (r.cuda_graph, "cuda"),
     "compiled_graphs": (functools.partial(r.compiled_step, mode="reduce-overhead"), "cuda"),  # 5b
     "many_models": (r.many_models, "any"),
+    "by_hand": (r.by_hand, "any"),
+    "by_hand_compiled": (r.by_hand_compiled, "any"),
+    # 7c amortises the compiled call's own overhead over several epochs; on CUDA the CUDA-graph recipes
+    # remove that overhead, and the race there has a time limit, so it races on the CPU only
+    "by_hand_compiled_10": (functools.partial(r.by_hand_compiled, epochs_per_call=EPOCHS_PER_CALL), "cpu"),
     "numpy": (numpy_reference, "any"),  # runs on the CPU whatever the device
 }
-COMPILES = {"compiled", "compiled_graphs"}  # a one-time compile of tens of seconds
+COMPILES = {"compiled", "compiled_graphs", "by_hand_compiled", "by_hand_compiled_10"}  # tens of seconds
+COLD_WARM = ("compiled", "by_hand_compiled")  # the two compiled steps whose compile race.py --cold-warm times
+SINGLE_MODEL = ("seed", "no_sync", "fewer_launches", "one_thread", "compiled", "cuda_graph",
+                "compiled_graphs", "by_hand", "by_hand_compiled", "by_hand_compiled_10")  # PyTorch, one model
 
 
 def applies(name: str, device) -> bool:

@@ -11,6 +11,8 @@ only; the demo below needs iris_setup.py in the same folder.
 """
 
 # --8<-- [start:imports]
+import contextlib
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -57,17 +59,25 @@ def fewer_launches(model, x, y, lr=0.01):
 
 
 # --8<-- [start:one-thread]
+@contextlib.contextmanager
+def one_cpu_thread(device):
+    """On the CPU, run the block on one intra-op thread; then put the process-wide setting back."""
+    threads = torch.get_num_threads()
+    if device.type == "cpu":
+        torch.set_num_threads(1)  # tiny tensors gain nothing from more threads, only waiting
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def one_thread(model, x, y, lr=0.01):
-    """Recipe 4a (CPU): recipe 3 on a single intra-op thread; tiny tensors gain nothing from more."""
+    """Recipe 4a (CPU): recipe 3 on a single intra-op thread."""
     train_fewer = fewer_launches(model, x, y, lr)
 
     def train(epochs):
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with one_cpu_thread(x.device):
             return train_fewer(epochs)
-        finally:
-            torch.set_num_threads(threads)  # the setting is process-wide: put it back
     return train
 # --8<-- [end:one-thread]
 
@@ -91,33 +101,24 @@ def functional_step(model, lr):
 def compiled_step(model, x, y, lr=0.01, mode=None):
     """Recipe 4b: the whole step compiled as one graph (on the CPU, on one thread).
 
-    mode="reduce-overhead" (recipe 5b, CUDA) also records the compiled kernels as a CUDA graph.
+    mode="reduce-overhead" (recipe 5b, CUDA) also captures the compiled kernels as a CUDA graph.
     """
     step = torch.compile(functional_step(model, lr), fullgraph=True, mode=mode)
     params = [p.detach().clone() for p in model.parameters()]
-    threads = torch.get_num_threads()
-    if x.device.type == "cpu":
-        torch.set_num_threads(1)  # before compiling: the generated code takes its thread count now
-    try:
-        for _ in range(3):  # compile (and record) now, on a copy: a one-time cost, apart
+    with one_cpu_thread(x.device):  # before compiling: the generated code takes its thread count now
+        for _ in range(3):  # compile (and capture) now, on a copy: a one-time cost, apart
             torch.compiler.cudagraph_mark_step_begin()
             step([p.clone() for p in params], x, y)
-    finally:
-        torch.set_num_threads(threads)
 
     def train(epochs):
         losses = []
-        if x.device.type == "cpu":
-            torch.set_num_threads(1)
-        try:
+        with one_cpu_thread(x.device):
             for _ in range(epochs):
                 torch.compiler.cudagraph_mark_step_begin()  # a new step: earlier outputs may be reused
                 new_params, loss = step(params, x, y)
                 for p, new in zip(params, new_params, strict=True):
                     p.copy_(new)  # read the outputs before the next step overwrites them
                 losses.append(loss.clone())
-        finally:
-            torch.set_num_threads(threads)
         with torch.no_grad():
             for p, trained in zip(model.parameters(), params, strict=True):
                 p.copy_(trained)
@@ -199,6 +200,86 @@ def many_models(model, x, y, lr=0.01, copies=64):
     return train
 # --8<-- [end:many-models]
 
+# --8<-- [start:by-hand]
+def by_hand(model, x, y, lr=0.01):
+    """Recipe 7a: the step as plain tensor ops, gradients by hand; no autograd, no optimizer object.
+
+    The gradients of Linear -> ReLU -> Linear -> mean cross-entropy, written out (the NumPy version's
+    arithmetic). Every result goes into a tensor allocated once, here, with `out=` or in place.
+    """
+    w1, b1, w2, b2 = (p.detach() for p in model.parameters())  # the same memory: updates train model
+    w1_t, w2_t = w1.T, w2.T  # views: they see every update
+    n, rate = len(x), lr / len(x)  # the mean's 1/n is folded into the learning rate
+    onehot = F.one_hot(y, len(b2)).to(x.dtype)
+    target = (-onehot / n).flatten()  # mean cross-entropy = dot(log-probabilities, target)
+    ones = x.new_ones(n)  # bias gradient = column sums = (gradient)^T @ ones
+    hidden, active, mask, d_active = (x.new_empty(n, len(b1)) for _ in range(4))
+    logits, log_probs, d_logits = (x.new_empty(n, len(b2)) for _ in range(3))
+    d_logits_t, d_active_t, log_probs_flat = d_logits.T, d_active.T, log_probs.view(-1)
+
+    def train(epochs):
+        losses = x.new_empty(epochs)  # each epoch's loss stays on the device until the end
+        with torch.no_grad(), one_cpu_thread(x.device):
+            for i in range(epochs):
+                torch.addmm(b1, x, w1_t, out=hidden)  # forward
+                torch.clamp_min(hidden, 0, out=active)  # ReLU
+                torch.addmm(b2, active, w2_t, out=logits)
+                torch.log_softmax(logits, 1, out=log_probs)
+                torch.dot(log_probs_flat, target, out=losses[i])  # the loss
+                torch.exp(log_probs, out=d_logits)  # softmax - one-hot = n × d loss / d logits
+                d_logits.sub_(onehot)
+                torch.mm(d_logits, w2, out=d_active)  # back through fc2, before w2 changes
+                torch.gt(hidden, 0, out=mask)
+                d_active.mul_(mask)  # back through the ReLU
+                w2.addmm_(d_logits_t, active, alpha=-rate)  # SGD: parameter -= lr × gradient
+                b2.addmv_(d_logits_t, ones, alpha=-rate)
+                w1.addmm_(d_active_t, x, alpha=-rate)
+                b1.addmv_(d_active_t, ones, alpha=-rate)
+        return losses.tolist()
+    return train
+# --8<-- [end:by-hand]
+
+
+# --8<-- [start:by-hand-compiled]
+def by_hand_epoch(w1, b1, w2, b2, x, onehot, rate):
+    """Recipe 7a's epoch written plainly, for torch.compile (which plans the buffers itself)."""
+    hidden = torch.addmm(b1, x, w1.T)
+    active = hidden.relu()
+    log_probs = torch.addmm(b2, active, w2.T).log_softmax(1)
+    loss = -(log_probs * onehot).sum() / len(x)
+    d_logits = log_probs.exp() - onehot
+    d_active = (d_logits @ w2) * (hidden > 0)
+    w2.addmm_(d_logits.T, active, alpha=-rate)  # in place: the compiled code writes the parameters
+    b2.sub_(d_logits.sum(0), alpha=rate)
+    w1.addmm_(d_active.T, x, alpha=-rate)
+    b1.sub_(d_active.sum(0), alpha=rate)
+    return loss
+
+
+def by_hand_compiled(model, x, y, lr=0.01, epochs_per_call=1):
+    """Recipe 7b: recipe 7a compiled as one graph; 7c: several epochs per compiled call."""
+    params = [p.detach() for p in model.parameters()]  # the same memory: updates train model
+    onehot, rate = F.one_hot(y, len(params[-1])).to(x.dtype), lr / len(x)
+
+    def several(w1, b1, w2, b2):  # the loop is unrolled into one graph: it compiles longer
+        return torch.stack([by_hand_epoch(w1, b1, w2, b2, x, onehot, rate)
+                            for _ in range(epochs_per_call)])
+
+    step = torch.compile(several, fullgraph=True)
+    with torch.no_grad(), one_cpu_thread(x.device):
+        step(*[p.clone() for p in params])  # compile now, on a copy: a one-time cost, apart
+
+    def train(epochs):
+        losses = []
+        with torch.no_grad(), one_cpu_thread(x.device):
+            for _ in range(epochs // epochs_per_call):
+                losses.append(step(*params))
+            for _ in range(epochs % epochs_per_call):  # what is left: epoch by epoch, not compiled
+                losses.append(by_hand_epoch(*params, x, onehot, rate).view(1))
+        return torch.cat(losses).tolist()
+    return train
+# --8<-- [end:by-hand-compiled]
+
 
 # --8<-- [start:macs]
 def macs_per_epoch(model, samples):
@@ -218,7 +299,7 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     seed_losses = train_full_batch(IrisMLP(), x, y, epochs=300)  # recipe 1, the baseline
     print(f"{'seed':<15} final loss {seed_losses[-1]:.4f}")
-    for recipe in (no_sync, fewer_launches, one_thread, many_models):
+    for recipe in (no_sync, fewer_launches, one_thread, many_models, by_hand):
         torch.manual_seed(0)  # the same start weights as the baseline
         losses = recipe(IrisMLP(), x, y)(300)
         gap = max(abs(a - b) for a, b in zip(losses, seed_losses, strict=True))
