@@ -8,16 +8,15 @@ others. The doc blocks run in the background too (tests/docblocks.py); their tes
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
 import torch
 
-from tests.site_build import BackgroundBuild, Build
+from tests.site_build import Build, session_build, stop_session_build
 
 SITE_FIXTURES = {"build", "site"}
-_BUILD = pytest.StashKey[BackgroundBuild]()
+BROWSER = Path(__file__).resolve().parent / "browser"
 
 
 def _needs_site(item: pytest.Item) -> bool:
@@ -26,42 +25,37 @@ def _needs_site(item: pytest.Item) -> bool:
     return bool(names & SITE_FIXTURES) or ("built_site" in names and not os.environ.get("BROWSER_TESTS_SITE"))
 
 
-def _start_build(config: pytest.Config) -> BackgroundBuild:
-    if _BUILD not in config.stash:
-        factory = getattr(config, "_tmp_path_factory", None)
-        folder = factory.mktemp("site") if factory else Path(tempfile.mkdtemp(prefix="site-"))
-        config.stash[_BUILD] = BackgroundBuild(folder / "site")
-    return config.stash[_BUILD]
-
-
 def pytest_collection_modifyitems(session, config, items):
     """First the tests that need no site, then the modules whose tests read the built site (so the
     build overlaps with the first), then the doc blocks (which have been running in the background
-    all along; these tests only collect their results). Each module keeps its own order."""
+    all along; these tests only collect their results), then the browser tests (which run in a
+    process of their own once the site is built: tests/browser/conftest.py). Each module keeps its
+    own order."""
     site_modules = {item.path for item in items if _needs_site(item)}
 
     def group(item: pytest.Item) -> int:
-        if item.path in site_modules:
-            return 1
-        return 2 if item.path.suffix == ".md" else 0
+        if item.path.is_relative_to(BROWSER):
+            return 3
+        if item.path.suffix == ".md":
+            return 2
+        return 1 if item.path in site_modules else 0
 
     items.sort(key=group)
 
 
 def pytest_collection_finish(session):
     if not session.config.option.collectonly and any(_needs_site(item) for item in session.items):
-        _start_build(session.config)
+        session_build(session.config)
 
 
 def pytest_unconfigure(config):
-    if _BUILD in config.stash:
-        config.stash[_BUILD].stop()
+    stop_session_build(config)
 
 
 @pytest.fixture(scope="session")
 def build(request) -> Build:
     """`mkdocs build --strict` of the whole site into a temporary folder (once per session)."""
-    return _start_build(request.config).wait()
+    return session_build(request.config).wait()
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,9 @@
 """Run every code block on a page the way a reader runs it.
 
+The pages are read by pytest-codeblocks (`extract_from_file`: the blocks, their continuations and
+expected outputs, with its marker syntax); this plugin checks that its own reading, which adds the
+`needs:` lines and the markers' placement, agrees block for block, then runs each block:
+
 A ```python block is saved as a file and run as a script (`python example.py`, so
 `if __name__ == "__main__":` parts run with nothing prepended) by a fresh `python` process, in an
 empty temporary folder that holds exactly the files the page says the block needs:
@@ -292,7 +296,31 @@ def read_page(path: Path) -> Page:
             blocks.append(Block(path, fence.lineno, language, fence.body, marks, needs, importorskip))
         elif marks or needs or importorskip:
             problems.append(f"{where}: test markers above a ```{fence.info} block, which never runs")
+    problems += _agree_with_pytest_codeblocks(path, blocks)
     return Page(path, fences, blocks, problems, output_fences, continued)
+
+
+def _agree_with_pytest_codeblocks(path: Path, blocks: list[Block]) -> list[str]:
+    """pytest-codeblocks reads the page too (its own parser, the one its users know): each runnable
+    block's code (continuations included) and expected output must be what it reads. The blocks then
+    carry its reading, so what runs is exactly what pytest-codeblocks extracts."""
+    from pytest_codeblocks.main import extract_from_file
+
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    theirs = {b.lineno: b for b in extract_from_file(path) if b.syntax in RUNNABLE}
+    problems = []
+    for block in blocks:
+        found = theirs.pop(block.lineno, None)
+        if found is None:
+            problems.append(f"{block.where}: pytest-codeblocks does not extract this block")
+        elif found.code != block.code or (found.expected_output or None) != (block.expected or None):
+            problems.append(f"{block.where}: pytest-codeblocks reads this block (or its expected output) "
+                            "differently")
+        else:
+            block.code, block.expected = found.code, found.expected_output
+    problems += [f"{shown}:{lineno}: pytest-codeblocks extracts a block the harness does not run"
+                 for lineno in theirs]
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------------

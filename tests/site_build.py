@@ -13,9 +13,12 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from tests.pages import ROOT
 
@@ -44,8 +47,13 @@ class BackgroundBuild:
         self._process = subprocess.Popen(command, cwd=config.parent, env=env, stdin=subprocess.DEVNULL,
                                          stdout=self._log, stderr=subprocess.STDOUT, text=True)
         self._result: Build | None = None
+        self._lock = threading.Lock()
 
     def wait(self, timeout: float = 900) -> Build:
+        with self._lock:
+            return self._wait(timeout)
+
+    def _wait(self, timeout: float) -> Build:
         if self._result is None:
             try:
                 self._process.wait(timeout=timeout)
@@ -66,6 +74,23 @@ class BackgroundBuild:
 
 def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> Build:
     return BackgroundBuild(site_dir, config).wait()
+
+
+_SESSION_BUILD = pytest.StashKey[BackgroundBuild]()
+
+
+def session_build(config: pytest.Config) -> BackgroundBuild:
+    """The test session's one build of the whole site, started on first use."""
+    if _SESSION_BUILD not in config.stash:
+        factory = getattr(config, "_tmp_path_factory", None)
+        folder = factory.mktemp("site") if factory else Path(tempfile.mkdtemp(prefix="site-"))
+        config.stash[_SESSION_BUILD] = BackgroundBuild(folder / "site")
+    return config.stash[_SESSION_BUILD]
+
+
+def stop_session_build(config: pytest.Config) -> None:
+    if _SESSION_BUILD in config.stash:
+        config.stash[_SESSION_BUILD].stop()
 
 
 def small_site(folder: Path, pages: dict[str, str]) -> Path:

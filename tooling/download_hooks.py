@@ -12,9 +12,10 @@ may write
 
 naming the repository files (under snippets/ or tools/, space-separated) that the block needs in
 its folder to run. The comment is rendered as a visible, localized note with a download link to
-each file. A block whose whole content is one file (`--8<-- "snippets/x.py"`, no section) gets a
-download link to that file too. A `needs` comment that names a missing file, a file outside
-snippets/ and tools/, or that stands above no Python block fails the build.
+each file. Above a ```bash / ```sh block it names the programs the commands run, and the note offers
+them for download. A block whose whole content is one file (`--8<-- "snippets/x.py"`, no section)
+gets a download link to that file too. A `needs` comment that names a missing file, a file outside
+snippets/ and tools/, or that stands above no Python or shell block fails the build.
 
 `needs_above(lines, index)` is the one parser of the convention; the tests import it
 (tests/pages.py: `needs_of`).
@@ -39,8 +40,10 @@ _WHOLE_FILE = re.compile(r"""^\s*-{1,}8<-{1,}\s+["'](?P<path>[^"':]+)["']\s*$"""
 
 WORDS = {
     "zh": {"program": "下载这个程序：{file}", "needs": "运行前，把 {files} 下载到同一文件夹中",
+           "commands": "下载下面的命令要运行的程序：{files}",
            "both": "下载这个程序：{file}；运行前，把 {files} 下载到同一文件夹中", "and": "、", "last": "和"},
     "en": {"program": "Download this program: {file}", "needs": "Needs {files} in the same folder",
+           "commands": "Download the program these commands run: {files}",
            "both": "Download this program: {file}; it needs {files} in the same folder",
            "and": ", ", "last": " and "},
 }
@@ -99,10 +102,12 @@ def _files(links: list[str], words: dict) -> str:
     return words["and"].join(links[:-1]) + words["last"] + links[-1]
 
 
-def note(program: str | None, needs: list[str], lang: str, prefix: str) -> str:
+def note(program: str | None, needs: list[str], lang: str, prefix: str, shell: bool = False) -> str:
     """The visible line above a block: its download link and the files it needs, in `lang`."""
     words = WORDS.get(lang, WORDS["en"])
     files = _files([_link(path, prefix) for path in needs], words) if needs else ""
+    if shell:
+        return words["commands"].format(files=files)
     if program and needs:
         return words["both"].format(file=_link(program, prefix), files=files)
     if program:
@@ -135,19 +140,21 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             if NEEDS.match(lines[row]):
                 attached.add(row)
             row -= 1
-        if info.split(maxsplit=1)[:1] != ["python"]:
+        language = (info.split(maxsplit=1) or [""])[0]
+        if language not in ("python", "bash", "sh"):
             if needs:
                 raise PluginError(f"{where}, line {index + 1}: <!--needs--> stands above a "
-                                  f"```{info} block; it belongs above a ```python block")
+                                  f"```{info} block; it belongs above a ```python or ```bash block")
             continue
         for path in needs:
             _check(path, root, f"{where}, line {index + 1}")
-        program = _whole_program(body)
+        shell = language != "python"
+        program = None if shell else _whole_program(body)
         if program or needs:
             top = row + 1
             while not lines[top].strip():  # the note goes right above the comments, after blank lines
                 top += 1
-            text = note(program, needs, lang, prefix)
+            text = note(program, needs, lang, prefix, shell)
             inserts.append((top, f"{indent}{text}\n{indent}{{: .downloads }}\n"))
     orphans = [row + 1 for row, line in enumerate(lines) if NEEDS.match(line) and row not in attached]
     if orphans:
