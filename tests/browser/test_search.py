@@ -57,11 +57,14 @@ def stale(questions: list[dict], lang: str) -> list[str]:
     """Questions whose page or section no longer exists."""
     problems = []
     for question in questions:
-        page, section = question["page"], question.get("section")
-        if not (DOCS / f"{page}.{lang}.md").exists():
-            problems.append(f"{question['q']!r}: no page docs/{page}.{lang}.md")
-        elif section and section not in heading_ids(page, lang):
-            problems.append(f"{question['q']!r}: docs/{page}.{lang}.md has no heading {{ #{section} }}")
+        answers = [(question["page"], question.get("section"))]
+        answers += [(page, section or None) for page, _, section in
+                    (answer.partition("#") for answer in question.get("also", []))]
+        for page, section in answers:
+            if not (DOCS / f"{page}.{lang}.md").exists():
+                problems.append(f"{question['q']!r}: no page docs/{page}.{lang}.md")
+            elif section and section not in heading_ids(page, lang):
+                problems.append(f"{question['q']!r}: docs/{page}.{lang}.md has no heading {{ #{section} }}")
     return problems
 
 
@@ -89,12 +92,17 @@ def ask(page, served, placeholder: str, query: str) -> list[list[tuple[str, str]
 
 
 def judge(question: dict, lang: str, results: list[list[tuple[str, str]]]) -> tuple[bool, bool]:
-    """(page first, page first with the section among the first TOP links)."""
-    target = page_url(f"{question['page']}.md", lang)
-    section = target + (f"#{question['section']}" if question.get("section") else "")
+    """(page first, page first with the section among the first TOP links). A question answered
+    in two places lists the other under `also` (page or page#section)."""
     links = [link for group in results for link, _ in group]
-    first = bool(results) and results[0][0][0] == target
-    return first, first and section in links[:TOP]
+    first = hit = False
+    for answer in [f"{question['page']}#{question.get('section', '')}", *question.get("also", [])]:
+        page, _, section = answer.partition("#")
+        target = page_url(f"{page}.md", lang)
+        if results and results[0][0][0] == target:
+            first = True
+            hit = hit or (target + (f"#{section}" if section else "")) in links[:TOP]
+    return first, hit
 
 
 def test_the_chinese_index_keeps_each_glossary_term_whole(built_site):
