@@ -245,7 +245,8 @@ def json_path(value):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.threading_lab",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few rounds: seconds")
     parser.add_argument("--out", type=json_path,
                         help="result file (default: results/threading-<machine>.json)")
