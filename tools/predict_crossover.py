@@ -127,7 +127,7 @@ class Step:
 
 
 # --8<-- [start:model]
-# Ops that work row by row over the 3 classes (an exp, a log, a gather per row): too short to vectorise.
+# Ops that work row by row over the 3 classes (an exp, a log, a gather per row): too short to vectorize.
 ROWWISE = {"aten::_log_softmax", "aten::_log_softmax_backward_data", "aten::nll_loss_forward",
            "aten::nll_loss_backward"}
 
@@ -403,7 +403,7 @@ def fit_cpu(points, t_op, matmul):
 
 
 def _least_squares(rows):
-    """x minimising Σ (row·x − 1)², by the normal equations on scaled columns, in plain floats (the
+    """x minimizing Σ (row·x − 1)², by the normal equations on scaled columns, in plain floats (the
     same digits on every machine, so the committed figures regenerate exactly); None if singular."""
     width = len(rows[0])
     scale = [max(abs(r[j]) for r in rows) or 1.0 for j in range(width)]
