@@ -292,9 +292,9 @@ def test_recorded_cards(card):
 
 def test_units_gib_gb_and_the_label_arithmetic():
     h100 = mr.render_gpus([CARDS["NVIDIA H100 80GB HBM3"]], "en")
-    assert "memory (VRAM): 79.2 GiB = 85.0 GB (85\u2009045\u2009477\u2009376 bytes)" in h100
-    assert ("the name says 80 GB: that is 80 GiB = 85\u2009899\u2009345\u2009920 bytes; "
-            "the driver reports 85\u2009045\u2009477\u2009376, 814 MiB less") in h100
+    assert "memory (VRAM): 79.2 GiB = 85.0 GB (85 045 477 376 bytes)" in h100
+    assert ("the name says 80 GB: that is 80 GiB = 85 899 345 920 bytes; "
+            "the driver reports 85 045 477 376, 814 MiB less") in h100
     a100 = mr.render_gpus([CARDS["NVIDIA A100-SXM4-40GB"]], "zh")
     assert "显存：39.4 GiB，即 42.3 GB" in a100 and "少了 621 MiB" in a100
 
