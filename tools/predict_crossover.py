@@ -666,7 +666,7 @@ def fmt_number(value, lang):
     for unit, scale in (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)):
         if value >= scale:
             n = value / scale
-            return f"{n:.3g} {unit}" if n < 1000 else f"{group(round(n))} {unit}"
+            return f"{n:.3g} {unit}" if n < 1000 else f"{group(round(float(f'{n:.3g}')))} {unit}"
     return f"{group(round(value))} "
 
 
