@@ -1,7 +1,8 @@
 """Tables, plots and the figures in prose of the overheads benchmark (`python -m benchmarks.overheads`).
 
 Called by `python -m benchmarks.make_figures` with every parsed results/*.json; uses those whose
-"benchmark" is "overheads". Writes, for the chapter "Why a tiny model trains faster on the CPU":
+"benchmark" is "overheads". Writes, for the chapter "Why a small model trains slower on the GPU than on
+the CPU":
 
     results/tables/overheads-{transfer,launch,underuse,numpy}.{zh,en}.md   (tables the pages embed)
     results/tables/overheads-{where,findings,verdict}.{zh,en}.md            (sentences with figures)
