@@ -32,7 +32,7 @@ COLORS = {"python": "C0", "autograd": "C1", "ops": "C2", "arithmetic": "C3"}
 
 T = {
     "zh": {
-        "none": "还没有提交 anatomy 的结果文件。在一台空闲的机器上运行 `python -m benchmarks.anatomy`，"
+        "none": "还没有 anatomy 的结果文件。在一台空闲的机器上运行 `python -m benchmarks.anatomy`，"
                 "再运行 `python -m benchmarks.make_figures`，这里就会出现分解图和表格。",
         "stamp": "*测量机器：{cpu}（{p} 个物理核心、{l} 个逻辑处理器）；torch {torch}；日期：{date}；"
                  "数据文件：`{file}`*",
@@ -71,7 +71,7 @@ T = {
                "算子的固定开销和计算本身，每种线程数一条",
     },
     "en": {
-        "none": "No anatomy result file is committed yet. Run `python -m benchmarks.anatomy` on an idle "
+        "none": "No anatomy result file yet. Run `python -m benchmarks.anatomy` on an idle "
                 "machine, then `python -m benchmarks.make_figures`, and the breakdown appears here.",
         "stamp": "*Measured on: {cpu} ({p} physical cores, {l} logical CPUs); torch {torch}; date: {date}; "
                  "data file: `{file}`*",

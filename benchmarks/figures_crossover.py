@@ -41,7 +41,7 @@ TOOL_COMMAND = "python tools/predict_crossover.py --out results/crossover-{machi
 
 TEXT = {
     "zh": {
-        "none": "还没有提交网格测量结果（`results/overheads-*.json`），无法验证模型。",
+        "none": "还没有网格的测量结果（`results/overheads-*.json`），无法验证模型。",
         "stamp": "*测量机器：{cpu}（{cores} 个物理核心、{logical} 个逻辑处理器，"
         "PyTorch 用 {threads} 个线程）；GPU：{gpu}；torch {torch}；日期：{date}；数据：{files}*",
         "no_gpu": "无",
@@ -111,7 +111,7 @@ TEXT = {
         "gpu_consts": "**GPU 常数：{name}**（公开数据，不是本站的测量；`--gpu-constants {key}`）",
         "gpu_measured_consts": "**GPU 常数：在 {name} 上实测**（`{file}`）",
         "gpu_fit_consts": "**从 GPU 网格拟合的主机开销**（{machine}）",
-        "no_measured": "工具实测的常数：尚未提交。在安静的机器上运行 `{command}`。",
+        "no_measured": "工具实测的常数：还没有结果文件。在安静的机器上运行 `{command}`。",
         "t_fixed": "每步的固定开销：t_python + N·t_op",
         "t_python": "每步在算子之外的 Python 与框架开销",
         "t_op": "分派一个算子",
@@ -169,7 +169,7 @@ TEXT = {
         "outside": "在区间外",
     },
     "en": {
-        "none": "No grid measurement (`results/overheads-*.json`) is committed yet, so the model cannot be "
+        "none": "No grid measurement (`results/overheads-*.json`) exists yet, so the model cannot be "
         "validated.",
         "stamp": "*Measured on: {cpu} ({cores} physical cores, {logical} logical CPUs, PyTorch using "
         "{threads} threads); GPU: {gpu}; torch {torch}; date: {date}; data: {files}*",
@@ -206,7 +206,7 @@ TEXT = {
         "host busy far longer on CUDA than when it is timed alone.",
         "gpu_per_op": "The overheads measured on the same machine (`{file}`) agree: per ATen op, an epoch "
         "costs {cuda} on CUDA and {cpu} on the CPU.",
-        "gpu_no_constants": "GPU: the grid is measured, but no constants measured on this GPU are committed; "
+        "gpu_no_constants": "GPU: the grid is measured, but there are no constants measured on this GPU yet; "
         "run `{command}`, then regenerate the figures.",
         "met": "met",
         "missed": "missed",
@@ -247,7 +247,7 @@ TEXT = {
         "`--gpu-constants {key}`)",
         "gpu_measured_consts": "**GPU constants measured on {name}** (`{file}`)",
         "gpu_fit_consts": "**The host's cost fitted to the GPU grid** ({machine})",
-        "no_measured": "Constants measured by the tool: not committed yet. Run `{command}` on a quiet "
+        "no_measured": "Constants measured by the tool: no result file yet. Run `{command}` on a quiet "
         "machine.",
         "t_fixed": "fixed cost per step: t_python + N·t_op",
         "t_python": "Python and framework work per step, outside the ops",
@@ -887,7 +887,7 @@ def prediction_fragment(name: str, sets: dict, a: dict, lang: str) -> str:
                     gpu_src,
                     group(p["hidden"]),
                     group(p["batch"]),
-                    model.fmt_count(p["flops"]),
+                    model.fmt_number(p["flops"], lang).strip(),
                     fmt_time(p["cpu_work_s"]),
                 ]
             )

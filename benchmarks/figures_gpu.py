@@ -41,8 +41,8 @@ TEXT = {
         "sep": "；",
         "names_sep": "、",
         "report_none": "还没有 GPU 机器的实测记录；上一节用记录的属性展示了 GPU 部分的样子。",
-        "report_intro": "下面是一台 GPU 机器的输出：{gpu}，主机是 {host}，由 `{command}` 在 {date} 生成"
-        "（记录：`{file}`）。",
+        "report_intro": "下面是一台 GPU 机器的报告：{gpu}，主机是 {host}；报告由 `{command}` 根据 {date} "
+        "在这台机器上记录的数据生成（记录：`{file}`）。",
         "report_title": "实测记录：{gpu}，{host}，torch {torch}，{date}",
         "host": "{n} 个 vCPU 的 {gen} 虚拟机",
         "host_bare": "{n} 个逻辑处理器的 {gen}",
@@ -65,9 +65,8 @@ TEXT = {
         "names_sep": ", ",
         "report_none": "No GPU machine's report has been recorded yet; the previous section shows what the "
         "GPU part looks like, from recorded properties.",
-        "report_intro": "Below is the output on a GPU machine: {gpu}, its host {host}, made by `{command}` "
-        "on "
-        "{date} (record: `{file}`).",
+        "report_intro": "Below is the report of a GPU machine: {gpu}, its host {host}; `{command}` made it "
+        "from the facts recorded on that machine on {date} (record: `{file}`).",
         "report_title": "Recorded sample: {gpu}, {host}, torch {torch}, {date}",
         "host": "a virtual machine with {n} vCPUs ({gen})",
         "host_bare": "{gen} with {n} logical CPUs",
@@ -202,7 +201,7 @@ def report_fragment(results: list[dict], lang: str) -> str:
     ]
     if not found:
         return t["report_none"]
-    from tools.machine_report import cpu_generation
+    from tools.machine_report import cpu_generation, render
 
     record = found[0]
     facts, stamp = record["results"]["facts"], record["stamp"]
@@ -220,7 +219,9 @@ def report_fragment(results: list[dict], lang: str) -> str:
         command=f"python tools/machine_report.py --lang {lang}",
     )
     title = t["report_title"].format(gpu=gpu, host=host, torch=facts["torch"], date=stamp["date"])
-    text = record["results"]["text"][lang].rstrip("\n")
+    # The recorded facts in the tool's current words (the record's "text" keeps the words of that day;
+    # rendering its facts again gives the same report, only worded as the tool now words it).
+    text = render(facts, lang).rstrip("\n")
     return f'{intro}\n\n```text title="{title}"\n{text}\n```'
 
 

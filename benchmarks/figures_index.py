@@ -16,9 +16,9 @@ HEADERS = {
 }
 WORDS = {
     "zh": {"full": "完整", "quick": "`--quick`（临时，不可引用）", "none": "无",
-           "empty": "还没有提交任何结果文件。"},
+           "empty": "还没有任何结果文件。"},
     "en": {"full": "full", "quick": "`--quick` (provisional, not for citing)", "none": "none",
-           "empty": "No result file is committed yet."},
+           "empty": "No result file yet."},
 }
 
 

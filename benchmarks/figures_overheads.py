@@ -1,7 +1,8 @@
 """Tables, plots and the figures in prose of the overheads benchmark (`python -m benchmarks.overheads`).
 
 Called by `python -m benchmarks.make_figures` with every parsed results/*.json; uses those whose
-"benchmark" is "overheads". Writes, for the chapter "Why a tiny model trains faster on the CPU":
+"benchmark" is "overheads". Writes, for the chapter "Why a small model trains slower on the GPU than on
+the CPU":
 
     results/tables/overheads-{transfer,launch,underuse,numpy}.{zh,en}.md   (tables the pages embed)
     results/tables/overheads-{where,findings,verdict}.{zh,en}.md            (sentences with figures)
@@ -42,9 +43,9 @@ T = {
     "zh": {
         "machine": "测量机器", "cores": "{p} 个物理核心、{l} 个逻辑处理器，PyTorch 用 {t} 个线程",
         "gpu": "GPU", "no_gpu": "无", "date": "日期", "file": "数据文件", "none": "无",
-        "quick": "（`--quick` 快速运行的临时结果，只用来检查页面，不能引用；完整结果待提交）",
-        "no_results": "还没有提交 overheads 的结果文件。运行 `python -m benchmarks.overheads` "
-                      "后再运行 `python -m benchmarks.make_figures`。",
+        "quick": "（`--quick` 快速运行的临时结果，只用来检查页面，不能引用；完整结果尚待测量）",
+        "no_results": "还没有 overheads 的结果文件。运行 `python -m benchmarks.overheads`，"
+                      "再运行 `python -m benchmarks.make_figures`。",
         "no_gpu_part": "这份结果来自没有 CUDA 设备的机器，没有 GPU 部分。",
         "medians_only": "这份结果文件只记录了每组测量的中位数（基准测试当时还不保存各组的值），"
                         "所以它的数字没有四分位距，比值也没有置信区间。",
@@ -64,7 +65,8 @@ T = {
         "flops": "一轮的浮点运算次数（FlopCounterMode 计数）：{f}。FlopCounterMode 只统计矩阵乘法，"
                  "不含偏置相加、ReLU、softmax 与损失、SGD 更新。",
         "batch": "批大小", "hidden": "隐藏层宽度 {h}", "crossover": "GPU 开始更快的批大小（交叉点）",
-        "no_crossover": "在测量范围内没有",
+        "cross_cell": "{hidden} 时为 {batch}", "cross_cell_none": "{hidden} 时在测量范围内没有",
+        "cross_list": "；",
         "torch": "即时执行的 PyTorch", "numpy": "NumPy", "speed": "NumPy 对比 PyTorch",
         "tiny_torch": "PyTorch 最便宜的算子（`add_`）", "tiny_numpy": "NumPy 最便宜的调用（`np.add`）",
         "tiny_ratio": "NumPy 调用对比 PyTorch 算子",
@@ -80,20 +82,20 @@ T = {
         "faster": "速度是{what}的 {v} 倍（95 % 置信区间 {lo}–{hi}）",
         "slower_by": "每轮多花 {d}（两者用时之比 {v}，95 % 置信区间 {lo}–{hi}）",
         "medians_faster": "速度是{what}的 {v} 倍（只有中位数，没有区间）",
-        "item_median_lower": "带 `.item()` 的中位数反而短 {d}：测不出它的代价（只有中位数，没有区间）",
+        "item_median_lower": "带 `.item()` 的写法，中位数反而短 {d}：测不出它的代价（只有中位数，没有区间）",
         "item_median_higher": "中位数之差 {d}（只有中位数，没有区间）",
         "torch_what": "即时执行的 PyTorch ", "op_what": " PyTorch 算子",
         # the sentences of the where / findings / verdict fragments
         "where_cpu": "**CPU**：`{file}`，{cpu}（{p} 个物理核心、{l} 个逻辑处理器），torch {torch}，{date}。",
         "where_gpu": "**GPU**：`{file}`，在一台 {gpu} 上测量（torch {torch_short}，{date}）；"
                      "同一台机器的 CPU（{cpu}，{l} 个逻辑处理器）也测了一遍。",
-        "where_none": "还没有提交任何 overheads 结果文件。",
+        "where_none": "还没有任何 overheads 结果文件。",
         "where_quick": "（`--quick` 临时结果，不能引用）",
         "find_cpu": "在 {where}上，原始实验的一轮用时 {epoch}；同样的计算用 NumPy 手写，{numpy_speed}；"
                     "每轮调用 `.item()`：{item}。",
         "find_gpu": "在 {gpu} 上测量（torch {torch_short}，{date}）：原始实验的一轮在 GPU 上用时 {cuda}，"
                     "在同一台机器的 CPU 上用时 {cpu}{cpu_faster}；每轮调用 `.item()`：{item}。",
-        "cpu_faster": "，GPU 更慢", "gpu_faster": "，GPU 更快",
+        "cpu_faster": "，GPU 反而更慢", "gpu_faster": "，GPU 更快",
         "find_cross": "增大批大小和隐藏层宽度后，GPU 开始比 CPU 快：{cross}。",
         "cross_item": "隐藏层宽度 {hs} 时从批大小 {b} 起",
         "cross_none": "隐藏层宽度 {hs} 时在测量范围内始终没有",
@@ -108,8 +110,8 @@ T = {
         "machine": "Measured on", "cores": "{p} physical cores, {l} logical CPUs, PyTorch threads: {t}",
         "gpu": "GPU", "no_gpu": "none", "date": "date", "file": "data file", "none": "none",
         "quick": "(a provisional `--quick` result that only checks the page; do not cite it; "
-                 "the full result is still to be committed)",
-        "no_results": "No overheads result file is committed yet. Run "
+                 "the full result is still to be measured)",
+        "no_results": "No overheads result file yet. Run "
                       "`python -m benchmarks.overheads`, then `python -m benchmarks.make_figures`.",
         "no_gpu_part": "This result comes from a machine without a CUDA device: it has no GPU part.",
         "medians_only": "This result file holds only the median of each set of measurements (the benchmark "
@@ -132,9 +134,9 @@ T = {
         "flops": "Floating-point operations in one epoch (counted by FlopCounterMode): {f}. FlopCounterMode "
                  "counts matrix products only: the bias adds, ReLU, softmax and loss, and the SGD update "
                  "are not in it.",
-        "batch": "batch size", "hidden": "hidden width {h}",
+        "batch": "batch size", "hidden": "hidden width {h}", "cross_cell": "{hidden}: {batch}",
+        "cross_cell_none": "{hidden}: none in the measured range", "cross_list": "; ",
         "crossover": "batch size from which the GPU is faster (crossover)",
-        "no_crossover": "none in the measured range",
         "torch": "eager PyTorch", "numpy": "NumPy", "speed": "NumPy against PyTorch",
         "tiny_torch": "PyTorch's cheapest op (`add_`)", "tiny_numpy": "NumPy's cheapest call (`np.add`)",
         "tiny_ratio": "NumPy's call against PyTorch's op",
@@ -159,7 +161,7 @@ T = {
                      "{date}.",
         "where_gpu": "**GPU**: `{file}`, measured on an {gpu} (torch {torch_short}, {date}); the same "
                      "machine's CPU ({cpu}, {l} logical CPUs) was measured too.",
-        "where_none": "No overheads result file is committed yet.",
+        "where_none": "No overheads result file yet.",
         "where_quick": " (a provisional `--quick` result: do not cite it)",
         "find_cpu": "On {where}, one epoch of the seed's loop takes {epoch}; the same arithmetic written "
                     "in NumPy: {numpy_speed}; `.item()` every epoch: {item}.",
@@ -463,7 +465,7 @@ def launch_fragment(result: dict, lang: str, plots: dict) -> str:
                      groups["metadata"], c["gpu_activities"] if c["gpu_activities"] is not None else "–",
                      fmt_spread(c, "epoch", lang), fmt_spread(c, "trivial_op", lang), view,
                      fmt_time(c["epoch_s"] / computing),
-                     f"{computing * c['trivial_op_s'] / c['epoch_s']:.0%}"])
+                     f"{computing * c['trivial_op_s'] / c['epoch_s'] * 100:.0f} %"])
     parts = [table([t["device"], t["aten"], t["from_python"], t["from_engine"], t["meta"], t["gpu_acts"],
                     t["epoch"], t["trivial"], t["view"], t["per_computing"], t["trivial_share"]], rows),
              t["flops"].format(f=fmt_int(data["flops_per_epoch"]))]
@@ -488,10 +490,10 @@ def underuse_fragment(result: dict, lang: str, plots: dict) -> str:
                                                    for s, r in zip(row, row_rounds, strict=True)])
     parts.append(table(header, rows))
     if data.get("crossover_batch") is not None:
-        cross = [f"{t['hidden'].format(h=fmt_int(h))}: {fmt_int(b) if b else t['no_crossover']}"
+        cross = [t["cross_cell" if b else "cross_cell_none"].format(hidden=t["hidden"].format(h=fmt_int(h)),
+                                                                    batch=fmt_int(b) if b else "")
                  for h, b in zip(data["hidden_widths"], data["crossover_batch"], strict=True)]
-        parts.append(f"{t['crossover']}：" + "；".join(cross) if lang == "zh"
-                     else f"{t['crossover']}: " + "; ".join(cross))
+        parts.append(t["crossover"] + ("：" if lang == "zh" else ": ") + t["cross_list"].join(cross))
     else:
         parts.append(t["no_gpu_part"])
     return "\n\n".join(parts)

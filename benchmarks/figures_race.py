@@ -24,7 +24,7 @@ TEXT = {
     "zh": {
         "seed": "1 原始实验的循环（基线）",
         "no_sync": "2 不逐轮同步",
-        "fewer_launches": "3 更少的启动（融合的 SGD）",
+        "fewer_launches": "3 融合的 SGD（更少的启动）",
         "one_thread": "4a 单线程",
         "compiled": "4b 编译整个训练步",
         "cuda_graph": "5a CUDA 图",
@@ -35,9 +35,10 @@ TEXT = {
         "by_hand_compiled_10": "7c 同 7b，每次调用训练 10 轮",
         "numpy": "参照：NumPy（CPU）",
         "arithmetic": "参照：只做乘加",
-        "header": ["配方", "µs/轮：中位数（四分位距）", "速度：基线的倍数（95 % CI）",
+        "header": ["配方", "µs/轮：中位数（四分位距）", "速度是基线的几倍（95 % 置信区间）",
                    "20 000 轮端到端（秒）"],
-        "compile_header": ["配方", "一次性开销（秒）", "回本所需轮数", "端到端速度：基线的倍数（95 % CI）"],
+        "compile_header": ["配方", "一次性开销（秒）", "回本所需轮数",
+                           "端到端速度是基线的几倍（95 % 置信区间）"],
         "compile_title": "一次性开销、回本轮数和端到端速度",
         "compile_intro": "回本轮数 = 一次性开销 ÷ 每轮比基线省下的时间。一次性开销一栏先写比赛进程中的用时；"
                          "测过新进程时，再写新进程中空缓存（冷）和缓存已热（热）的用时。",
@@ -65,21 +66,21 @@ TEXT = {
         "quick": "**临时结果**：这是 `--quick` 短测，跑在繁忙的共享机器上，只为让页面能够构建。"
                  "不要引用这些数字；完整测量见下方命令。",
         "bound": "“只做乘加”：每轮 {macs} 次乘加（按层的形状计算），按本设备做 {size}×{size} 矩阵乘法时"
-                 "测得的速度（每秒 {rate} G 次乘加）换算。这是计算本身的理论下限，实际做不到。",
+                 "测得的速度（每秒约 {rate}次乘加）换算。这是计算本身的理论下限，实际做不到。",
         "fastest": "**每轮最快**的单模型 PyTorch 配方：{name}，每轮 {us} µs，速度{speed}。",
         "fastest_e2e": "**{seed_epochs} 轮端到端最快**（含一次性开销）：{name}，共 {total} 秒，速度{speed}。",
-        "speed_sentence": "是基线的 {v} 倍（95 % CI {lo}–{hi}）",
-        "same_sentence": "与基线无可测量的差异（95 % CI {lo}–{hi}）",
+        "speed_sentence": "是基线的 {v} 倍（95 % 置信区间 {lo}–{hi}）",
+        "same_sentence": "与基线无可测量的差异（95 % 置信区间 {lo}–{hi}）",
         "batch": "同时训练 {models} 个模型时，折合每个模型每轮 {us} µs，速度是基线的 {v} 倍。",
-        "numpy_faster": "与参照点相比：NumPy 的速度是{name}的 {v} 倍（95 % CI {lo}–{hi}）；",
-        "numpy_slower": "与参照点相比：{name}的速度是 NumPy 的 {v} 倍（95 % CI {lo}–{hi}）；",
-        "numpy_same": "与参照点相比：{name}与 NumPy 无可测量的差异（95 % CI {lo}–{hi}）；",
+        "numpy_faster": "与参照点相比：NumPy 的速度是{name}的 {v} 倍（95 % 置信区间 {lo}–{hi}）；",
+        "numpy_slower": "与参照点相比：{name}的速度是 NumPy 的 {v} 倍（95 % 置信区间 {lo}–{hi}）；",
+        "numpy_same": "与参照点相比：{name}与 NumPy 无可测量的差异（95 % 置信区间 {lo}–{hi}）；",
         "floor": "只做乘加的理论下限，速度是它的 {v} 倍（下限只测一次，没有区间）。",
-        "compiled_pays": "编译 7a 的训练步：{name}的速度是不编译时的 {v} 倍（95 % CI {lo}–{hi}），"
+        "compiled_pays": "编译 7a 的训练步：{name}的速度是不编译时的 {v} 倍（95 % 置信区间 {lo}–{hi}），"
                          "一次性开销在 {epochs} 轮后回本。",
-        "compiled_never": "编译 7a 的训练步：{name}的速度是不编译时的 {v} 倍（95 % CI {lo}–{hi}），"
+        "compiled_never": "编译 7a 的训练步：{name}的速度是不编译时的 {v} 倍（95 % 置信区间 {lo}–{hi}），"
                           "没有省下时间，一次性开销永远收不回来。",
-        "compiled_same": "编译 7a 的训练步：{name}与不编译时无可测量的差异（{lo}–{hi}），一次性开销白付。",
+        "compiled_same": "编译 7a 的训练步：{name}与不编译时无可测量的差异（{lo}–{hi}），一次性开销白花了。",
         "all_same": "各配方的最终损失都是 {loss}，测试准确率都是 {acc}，与基线相同。",
         "differ": "最终损失或测试准确率与基线不同的配方：{items}。",
         "skipped": "未参加：{items}。",
@@ -87,7 +88,7 @@ TEXT = {
         "quick_skip": "`--quick` 或 `--no-compile` 跳过",
         "no_gpu": "**GPU：尚未测量。** 在有 NVIDIA GPU 的机器上运行 `{command}`，再运行 "
                   "`python -m benchmarks.make_figures`，结果就会出现在这里。",
-        "no_result": "还没有提交的比赛结果。",
+        "no_result": "还没有比赛的结果文件。",
         "axis": "每轮用时（µs，对数刻度；误差线为四分位距；多模型按每个模型计）",
         "axis_e2e": "{seed_epochs} 轮端到端（秒，对数刻度）",
         "legend_train": "训练",
@@ -103,16 +104,18 @@ TEXT = {
         "sum_by_hand": "手写梯度（配方 7a），不编译、没有一次性开销：速度{speed}。",
         "sum_no_by_hand": "配方 7a–7c 还没有在这台机器上测量（结果文件早于它们）。",
         "sum_numpy": "NumPy 做同样的计算，速度{speed}：CPU 上的原始循环，大部分时间也花在框架上。",
-        "sum_host": "原始循环：同一台主机的 CPU 的速度是 GPU 的 {v} 倍（95 % CI {lo}–{hi}）。",
-        "sum_graph": "CUDA 图（配方 5a）：速度是 GPU 上原始循环的 {v} 倍（95 % CI {lo}–{hi}），"
-                     "是同一主机 CPU 上原始循环的 {v2} 倍（95 % CI {lo2}–{hi2}）。",
-        "sum_no_sync": "不逐轮同步（配方 2）：速度是 GPU 上原始循环的 {v} 倍（95 % CI {lo}–{hi}）。",
-        "sum_no_sync_same": "不逐轮同步（配方 2）：与 GPU 上的原始循环无可测量的差异（95 % CI {lo}–{hi}）。",
-        "sum_fused": "融合的 SGD（配方 3）：在 GPU 上，速度是配方 2 的 {v} 倍（95 % CI {lo}–{hi}）。",
-        "sum_fused_same": "融合的 SGD（配方 3）：在 GPU 上与配方 2 无可测量的差异（95 % CI {lo}–{hi}）。",
+        "sum_host": "原始循环：同一台主机上，CPU 的速度是 GPU 的 {v} 倍（95 % 置信区间 {lo}–{hi}）。",
+        "sum_graph": "CUDA 图（配方 5a）：速度是 GPU 上原始循环的 {v} 倍（95 % 置信区间 {lo}–{hi}），"
+                     "也是同一主机 CPU 上原始循环的 {v2} 倍（95 % 置信区间 {lo2}–{hi2}）。",
+        "sum_no_sync": "不逐轮同步（配方 2）：速度是 GPU 上原始循环的 {v} 倍（95 % 置信区间 {lo}–{hi}）。",
+        "sum_no_sync_same": "不逐轮同步（配方 2）：与 GPU 上的原始循环无可测量的差异"
+                            "（95 % 置信区间 {lo}–{hi}）。",
+        "sum_fused": "融合的 SGD（配方 3）：在 GPU 上，速度是配方 2 的 {v} 倍（95 % 置信区间 {lo}–{hi}）。",
+        "sum_fused_same": "融合的 SGD（配方 3）：在 GPU 上与配方 2 无可测量的差异"
+                          "（95 % 置信区间 {lo}–{hi}）。",
         "sum_many": "同时训练 {models} 个模型（配方 6）：折合每个模型，速度是 GPU 上原始循环的 {v} 倍。",
         "sum_across": "GPU 与 CPU 的比较来自同一台主机上先后两次运行，区间由两次运行的各段重抽样得到。",
-        "sum_none": "还没有提交的比赛结果。",
+        "sum_none": "还没有比赛的结果文件。",
         "sep": "；",
         "join": "",
     },
@@ -124,7 +127,7 @@ TEXT = {
         "compiled": "4b compiled training step",
         "cuda_graph": "5a CUDA graph",
         "compiled_graphs": "5b compiled, reduce-overhead",
-        "many_models": "6 {models} models at once (per model)",
+        "many_models": "6 training {models} models at once (per model)",
         "by_hand": "7a gradients by hand, no autograd",
         "by_hand_compiled": "7b the hand-written step compiled",
         "by_hand_compiled_10": "7c as 7b, 10 epochs per call",
@@ -163,11 +166,11 @@ TEXT = {
                         "the compiler.",
         "one_time_cold": "For the compiles, the column holds the time in a fresh process with an empty cache "
                          "(what a reader pays on a first run); with a warm cache, see the table below.",
-        "quick": "**Provisional**: a `--quick` short run on a busy shared machine, committed only so that "
+        "quick": "**Provisional**: a `--quick` short run on a busy shared machine, kept only so that "
                  "the page builds. Do not quote these numbers; the full measurement is the command below.",
         "bound": "\"The arithmetic alone\": {macs} multiply-adds per epoch (counted from the layer "
                  "shapes) at the speed this device multiplies {size}×{size} matrices "
-                 "({rate} G multiply-adds per second, measured). The arithmetic floor: a bound for the "
+                 "({rate} multiply-adds per second, measured). The arithmetic floor: a bound for the "
                  "arithmetic itself, not something any loop reaches.",
         "fastest": "**Fastest per epoch** among single-model PyTorch recipes: {name}, {us} µs per epoch, "
                    "{speed}.",
@@ -198,7 +201,7 @@ TEXT = {
         "quick_skip": "skipped by `--quick` or `--no-compile`",
         "no_gpu": "**GPU: not measured yet.** On a machine with an NVIDIA GPU run `{command}`, then "
                   "`python -m benchmarks.make_figures`, and the result appears here.",
-        "no_result": "No race result has been committed yet.",
+        "no_result": "No race result file yet.",
         "axis": "time per epoch (µs, log scale; bars: IQR; per model when many train at once)",
         "axis_e2e": "{seed_epochs} epochs end to end (s, log scale)",
         "legend_train": "training",
@@ -232,7 +235,7 @@ TEXT = {
                     "the GPU.",
         "sum_across": "GPU against CPU compares two runs made one after the other on the same host; the "
                       "intervals resample the turns of both.",
-        "sum_none": "No race result has been committed yet.",
+        "sum_none": "No race result file yet.",
         "sep": "; ",
         "join": " ",
     },
@@ -280,7 +283,16 @@ def race_results(results: list[dict]) -> list[dict]:
 
 
 def label(name: str, lang: str, models: int = 1) -> str:
-    return TEXT[lang][name].format(models=models)
+    return TEXT[lang][name].format(models=group(models))
+
+
+def per_second(value: float, lang: str) -> str:
+    """Multiply-adds per second: '98.0 G' in English, '980 亿' in Chinese (万亿 from 10¹²)."""
+    if lang != "zh":
+        return f"{num(value / 1e9)} G"
+    unit, scale = ("万亿", 1e12) if value >= 1e12 else ("亿", 1e8)
+    n = value / scale
+    return f"{n:.3g} {unit}" if n < 1000 else f"{group(float(f'{n:.3g}'))} {unit}"  # 3 digits, as '98.0 G'
 
 
 def named(name: str, lang: str) -> str:
@@ -364,7 +376,7 @@ def summary(data: dict, d: dict, lang: str) -> list[str]:
                                      speed=speed_sentence(e["end_to_end_speed"], lang))]
     if "many_models" in d["recipes"]:
         m = d["recipes"]["many_models"]
-        lines.append(t["batch"].format(models=models["many_models"], us=num(m["us"]),
+        lines.append(t["batch"].format(models=group(models["many_models"]), us=num(m["us"]),
                                        v=times(m["speed"].value)))
     if "numpy_vs_fastest" in d:
         r = d["numpy_vs_fastest"]  # the fastest recipe's time over NumPy's: above 1, NumPy is faster
@@ -425,7 +437,7 @@ def table(data: dict, lang: str) -> str:
         + (t["join"] + t["one_time_cold"] if measured_cold else ""),
         outcome(data, lang),
         t["bound"].format(macs=group(bound["macs_per_epoch"]), size=bound["matmul_size"],
-                          rate=num(bound["macs_per_s"] / 1e9))])]
+                          rate=per_second(bound["macs_per_s"], lang))])]
     if res["skipped"]:
         items = [f"{label(s['name'], lang)}（{reason(s, lang)}）" if lang == "zh"
                  else f"{label(s['name'], lang)} ({reason(s, lang)})" for s in res["skipped"]]
@@ -502,7 +514,7 @@ def headlines(results: list[dict], lang: str) -> str:
         if "many_models" in turns:
             models = next(r["models"] for r in gpu["results"]["recipes"] if r["name"] == "many_models")
             many = d["recipes"]["many_models"]["speed"]
-            lines.append(t["sum_many"].format(models=models, v=times(many.value)))
+            lines.append(t["sum_many"].format(models=group(models), v=times(many.value)))
         if host:
             lines.append(t["sum_across"])
         parts.append("\n".join([t["sum_gpu"].format(gpu=s["gpu"], torch=s["torch"], date=s["date"]), ""]

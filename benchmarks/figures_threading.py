@@ -26,7 +26,7 @@ LANGS = ("zh", "en")
 T = {
     "zh": {
         "none": "线程实验还没有完整的测量结果。在空闲的机器上运行 `python -m benchmarks.threading_lab`，"
-                "再运行 `python benchmarks/make_figures.py`，这里就会出现表格和图。",
+                "再运行 `python -m benchmarks.make_figures`，这里就会出现表格和图。",
         "stamp": "*测量机器：{cpu}（{gen}{vm}），本进程可用 {usable} 个 CPU{quota}；torch {torch}；"
                  "日期：{date}；数据文件：`{file}`*",
         "vm": "，虚拟机", "quota": "，CPU 配额 {q:g} 个",
@@ -42,12 +42,12 @@ T = {
         "note": "每格是每次调用用时的中位数，括号内是四分位距（IQR）。“超额”指线程数超过本进程可用的 CPU 数。"
                 "“有竞争进程”时，另一个进程用 {load} 个线程不停地做矩阵乘法。",
         "alt": "折线图：{m} 上 Iris 一轮训练和矩阵乘法的用时随线程数的变化，空闲与有竞争进程各一条线",
-        "title": "线程数与用时", "x": "torch.set_num_threads(n) 的 n", "y": "每次调用用时（毫秒，对数坐标）",
+        "title": "线程数与用时", "x": "torch.set_num_threads(n) 的 n", "y": "每次调用用时（毫秒，对数刻度）",
         "usable": "可用 CPU 数",
     },
     "en": {
         "none": "The threading lab has no full measurement yet. Run `python -m benchmarks.threading_lab` "
-                "on an idle machine, then `python benchmarks/make_figures.py`, and the table and plot "
+                "on an idle machine, then `python -m benchmarks.make_figures`, and the table and plot "
                 "appear here.",
         "stamp": "*Measured on: {cpu} ({gen}{vm}), {usable} CPUs usable by the process{quota}; "
                  "torch {torch}; date: {date}; data file: `{file}`*",

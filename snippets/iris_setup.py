@@ -70,7 +70,7 @@ def synchronize(device):
 
 # --8<-- [start:train]
 def train_full_batch(model, x, y, epochs, lr=0.01):
-    """The seed's loop: full batch, plain SGD, loss.item() every epoch. Returns the losses."""
+    """The original experiment's loop: full batch, plain SGD, loss.item() every epoch. Returns the losses."""
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)  # after model.to(device)
     losses = []

@@ -96,7 +96,10 @@ def stop_session_build(config: pytest.Config) -> None:
 def small_site(folder: Path, pages: dict[str, str]) -> Path:
     """A site in `folder` with the real mkdocs.yml (theme, hooks, i18n, search, Markdown extensions,
     validation, strict), but only the given pages (name -> Markdown) and no notebook plugin: a build
-    of it takes seconds. Returns its config file."""
+    of it takes seconds. Returns its config file. The glossary pages come too: the hooks read the
+    Chinese one (its terms go into jieba's dictionary)."""
+    pages = {**{f"glossary.{lang}.md": (ROOT / "docs" / f"glossary.{lang}.md").read_text(encoding="utf-8")
+                for lang in ("zh", "en")}, **pages}
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text, navs = re.subn(r"(?m)^nav:\n(?:(?:[ \t]+.*)?\n)*", "nav:\n"
                          + "".join(f"  - {name}\n" for name in _nav_names(pages)) + "\n", text)

@@ -4,8 +4,9 @@ Read from the BUILT HTML of both languages (the one session build, fixture `site
 Markdown:
 
 * every Python block on a page is, character for character, the code the doc tests run: the
-  Markdown fence with its `--8<--` lines expanded (tests/docblocks.py), in the same order; every
-  code block's HTML says its language (`pygments_lang_class`);
+  Markdown fence with its `--8<--` lines expanded (tests/docblocks.py), in the same order (for a
+  block with code annotations, the code its copy button copies, `data-copy`); every code block's
+  HTML says its language (`pygments_lang_class`);
 * a block that imports a file of this repository (`from iris_setup import ...`) says so above it
   (`<!--needs: snippets/iris_setup.py-->`), and the page shows the note with a download link to each
   file it needs, and to the program itself where the page shows a whole file; every such link
@@ -125,6 +126,8 @@ def _note_links(element: Tag, url: str) -> list[str]:
 
 def _expected_output(element: Tag) -> str | None:
     following = element.find_next_sibling()
+    if following is not None and following.name == "ol" and element.has_attr("data-copy"):
+        following = following.find_next_sibling()  # the list Material shows as the block's annotations
     if following is not None and "language-text" in following.get("class", []):
         return following.select_one("pre code").get_text()
     return None
@@ -145,7 +148,9 @@ def site_blocks(site: Path, page: Path) -> tuple[list[Block], list[str]]:
                         f"{len(shown)} Python blocks in the HTML")
         return blocks, problems
     for block, element in zip(blocks, shown, strict=True):
-        block.html = element.select_one("pre").get_text()
+        # what the copy button copies: Material takes the block's data-copy where it has one (an
+        # annotated block, tooling/annotate_hooks.py), else the code it shows
+        block.html = element.get("data-copy") or element.select_one("pre").get_text()
         block.note = _note_links(element, url)
         block.expected = _expected_output(element)
     return blocks, problems

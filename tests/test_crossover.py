@@ -121,6 +121,18 @@ def test_bad_input_gets_argparses_message(capsys, args, message):
     assert message in capsys.readouterr().err.strip().splitlines()[-1]
 
 
+def test_the_programs_own_words_follow_lang(capsys):
+    """Under --lang zh the help and the tool's own errors are Chinese; argparse's words stay English."""
+    with pytest.raises(SystemExit) as stop:
+        model.parse_args(["--lang", "zh", "--out", "no/such/folder/x.json"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ") and "error: argument --out: 文件夹 'no/such/folder' 不存在" in err
+    with pytest.raises(SystemExit):
+        model.parse_args(["--lang", "zh", "--help"])
+    assert "报告的语言" in capsys.readouterr().out
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA device to measure")
 def test_measuring_a_gpu_needs_one(capsys):
     with pytest.raises(SystemExit) as stop:

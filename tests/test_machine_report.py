@@ -292,11 +292,11 @@ def test_recorded_cards(card):
 
 def test_units_gib_gb_and_the_label_arithmetic():
     h100 = mr.render_gpus([CARDS["NVIDIA H100 80GB HBM3"]], "en")
-    assert "memory (VRAM): 79.2 GiB = 85.0 GB (85\u2009045\u2009477\u2009376 bytes)" in h100
-    assert ("the name says 80 GB: that is 80 GiB = 85\u2009899\u2009345\u2009920 bytes; "
-            "the driver reports 85\u2009045\u2009477\u2009376, 814 MiB less") in h100
+    assert "memory (VRAM): 79.2 GiB = 85.0 GB (85 045 477 376 bytes)" in h100
+    assert ("the name says 80 GB: that is 80 GiB = 85 899 345 920 bytes; "
+            "the driver reports 85 045 477 376, 814 MiB less") in h100
     a100 = mr.render_gpus([CARDS["NVIDIA A100-SXM4-40GB"]], "zh")
-    assert "显存：39.4 GiB，即 42.3 GB" in a100 and "少了 621 MiB" in a100
+    assert "显存：39.4 GiB，即 42.3 GB" in a100 and "少的 621 MiB" in a100
 
 
 def test_rocm_gpu_gets_its_gfx_target_and_no_nvidia_names():
@@ -351,6 +351,18 @@ def test_bad_input_is_argparses_error_and_exit_code_2(tmp_path, args, gpus, mess
     assert result.stderr.startswith("usage: machine_report.py [options]\n")
     assert result.stderr.splitlines()[-1].startswith("machine_report.py: error: ")
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "gpus", "message"), [
+    (["--gpu", "0"], [], "--gpu 0：PyTorch 在这台机器上找不到 GPU"),
+    (["--gpu", "2"], ["NVIDIA H100 80GB HBM3"], "没有这块 GPU；这台机器有 1 块（编号 0 到 0）"),
+    (["--gpu", "-1"], ["NVIDIA H100 80GB HBM3"], "argument --gpu: GPU 编号从 0 开始，不能是 -1"),
+])
+def test_under_lang_zh_the_programs_own_errors_are_chinese(tmp_path, args, gpus, message):
+    """argparse's own words (usage:, error:, argument --gpu:) stay English: argparse writes them."""
+    result = _run("--lang", "zh", *args, facts=_machine([CARDS[name] for name in gpus]), tmp_path=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("usage: machine_report.py [options]\n")
+    assert message in result.stderr.splitlines()[-1]
 
 
 @pytest.mark.parametrize("content", [None, "not json", '{"a": 1}'])

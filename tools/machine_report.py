@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import math
 import os
@@ -565,14 +566,14 @@ TEXT = {
         "no_quota": "  CPU 配额（cgroup）：无",
         "features": "  指令集：{features}",
         "sep": "、",
-        "torch_cpu": "  PyTorch CPU 指令级别：{capability}，当前算子内并行线程数：{threads}",
+        "torch_cpu": "  PyTorch 在 CPU 上选用的指令集：{capability}；当前算子内并行的线程数：{threads}",
         "memory": "内存：{gib:.1f} GiB",
         "software": "软件：Python {python}，PyTorch {torch}，{backend}",
         "cuda_build": "CUDA {cuda}", "hip_build": "ROCm（HIP）{hip}", "cpu_build": "仅 CPU 版本",
         "gpu": "GPU {index}：{name}",
         "gpu_memory": "  显存：{gib:.1f} GiB，即 {gb:.1f} GB（{bytes} 字节）",
-        "gpu_label": "  型号名写的是 {label} GB，实为 {label} GiB，即 {label_bytes} 字节；驱动报告 "
-                     "{bytes} 字节，少了 {gap:.0f} MiB，这部分程序用不到",
+        "gpu_label": "  型号名里的 {label} GB 实为 {label} GiB，即 {label_bytes} 字节；驱动报告 "
+                     "{bytes} 字节，少的 {gap:.0f} MiB 程序用不到",
         "gpu_arch": "  计算能力 {major}.{minor}：{arch}",
         "gpu_tier": "  级别：{tier}（按型号名推断）",
         "tier_note": {
@@ -584,7 +585,8 @@ TEXT = {
         "gpu_no_tensor": "  没有张量核心：自动混合精度（FP16/BF16）得不到张量核心的加速",
         "fp16": {"fast": "  这颗芯片的 FP16 速率是 FP32 的两倍（没有张量核心）",
                  "slow": "  这颗芯片的 FP16 速率只有 FP32 的 1/64：保持 FP32，不要用 float16 自动混合精度"},
-        "gpu_fits": "  容量：用 Adam 做 FP32 训练，每个参数约需 16 字节（不含激活值），最多约 {params}个参数",
+        "gpu_fits": "  能训练多大的模型：用 Adam 做 FP32 训练，每个参数约需 16 字节（不含激活值），"
+                    "最多约 {params}个参数",
         "unknown_arch": "未知（不在本报告的对照表里）",
         "kernels_cubin": "  当前 PyTorch 能在这块卡上运行：它的 {entry} 核函数可在 {major}.{minor} 上运行"
                          "（主版本号相同，次版本号相同或更新）",
@@ -625,14 +627,17 @@ TEXT = {
 
 
 def group(number):
-    """20 000 000: digits in groups of three, separated by thin spaces (both languages)."""
-    return f"{number:,}".replace(",", "\u2009")
+    """20 000 000: digits in groups of three, separated by plain spaces (both languages)."""
+    return f"{number:,}".replace(",", " ")
 
 
 def _count(value, lang):
-    """A parameter count in words: '5.3 billion' or '53 亿'."""
+    """A parameter count in words, as precise in both languages: '5.3 billion' / '53 亿',
+    '732 million' / '7.32 亿'."""
     if lang == "zh":
-        return f"{value / 1e8:.0f} 亿" if value >= 1e8 else f"{value / 1e4:.0f} 万"
+        if value >= 1e9:
+            return f"{value / 1e8:.0f} 亿"
+        return f"{value / 1e8:.2f} 亿" if value >= 1e8 else f"{value / 1e4:.0f} 万"
     return f"{value / 1e9:.1f} billion" if value >= 1e9 else f"{value / 1e6:.0f} million"
 
 
@@ -817,47 +822,82 @@ def generation_table(lang="en"):
 
 
 # ============================================================================ command line
-def gpu_index(value):
+# What the program itself says on the command line. argparse's own words ("usage:", "error:",
+# "invalid choice", "options") stay English: they come from argparse, in every language.
+CLI = {
+    "en": {"description": "Explain this machine's CPU, memory and GPUs for PyTorch.",
+           "lang": "report language", "gpu": "report only this GPU",
+           "json": "print the raw facts as JSON", "facts": "report facts recorded earlier with --json",
+           "not_index": "{value!r} is not a GPU index (0, 1, ...)",
+           "negative": "a GPU index is 0 or more, not {index}",
+           "unreadable": "cannot read facts from {value}: {err}",
+           "not_facts": "{value} holds no facts written by --json",
+           "no_gpu": "--gpu {index}: PyTorch sees no GPU on this machine (torch {torch}, CUDA {cuda})",
+           "none": "none",
+           "no_such": "--gpu {index}: no such GPU; this machine has {n} (index 0 to {last})"},
+    "zh": {"description": "为 PyTorch 解读这台机器的 CPU、内存和 GPU。",
+           "lang": "报告的语言", "gpu": "只报告这块 GPU", "json": "以 JSON 格式输出原始数据",
+           "facts": "根据以前用 --json 记录的数据生成报告",
+           "not_index": "{value!r} 不是 GPU 编号（0、1……）",
+           "negative": "GPU 编号从 0 开始，不能是 {index}",
+           "unreadable": "无法从 {value} 读取机器数据：{err}",
+           "not_facts": "{value} 里没有 --json 记录的机器数据",
+           "no_gpu": "--gpu {index}：PyTorch 在这台机器上找不到 GPU（torch {torch}，CUDA {cuda}）",
+           "none": "无",
+           "no_such": "--gpu {index}：没有这块 GPU；这台机器有 {n} 块（编号 0 到 {last}）"},
+}
+
+
+def gpu_index(value, lang="en"):
     """argparse type for --gpu: a whole number, 0 or more."""
     try:
         index = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a GPU index (0, 1, ...)") from None
+        raise argparse.ArgumentTypeError(CLI[lang]["not_index"].format(value=value)) from None
     if index < 0:
-        raise argparse.ArgumentTypeError(f"a GPU index is 0 or more, not {index}")
+        raise argparse.ArgumentTypeError(CLI[lang]["negative"].format(index=index))
     return index
 
 
-def facts_file(value):
+def facts_file(value, lang="en"):
     """argparse type for --facts: a JSON file written by --json."""
     try:
         facts = json.loads(Path(value).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise argparse.ArgumentTypeError(f"cannot read facts from {value}: {err}") from None
+        raise argparse.ArgumentTypeError(CLI[lang]["unreadable"].format(value=value, err=err)) from None
     if not isinstance(facts, dict) or "cpu" not in facts or "gpus" not in facts:
-        raise argparse.ArgumentTypeError(f"{value} holds no facts written by --json")
+        raise argparse.ArgumentTypeError(CLI[lang]["not_facts"].format(value=value))
     return facts
 
 
+def chosen_language(argv=None):
+    """The --lang the command line asks for (en if none or an unknown one: argparse then says so),
+    read first, so that the parser's own words can be in that language."""
+    peek = argparse.ArgumentParser(add_help=False)
+    peek.add_argument("--lang", default="en")
+    lang = peek.parse_known_args(argv)[0].lang
+    return lang if lang in CLI else "en"
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        usage="%(prog)s [options]",
-        description="Explain this machine's CPU, memory and GPUs for PyTorch.")
-    parser.add_argument("--lang", choices=["zh", "en"], default="en", help="report language")
-    parser.add_argument("--gpu", type=gpu_index, metavar="INDEX", help="report only this GPU")
-    parser.add_argument("--json", action="store_true", help="print the raw facts as JSON")
-    parser.add_argument("--facts", type=facts_file, metavar="FILE",
-                        help="report facts recorded earlier with --json")
+    lang = chosen_language(argv)
+    words = CLI[lang]
+    parser = argparse.ArgumentParser(usage="%(prog)s [options]", description=words["description"])
+    parser.add_argument("--lang", choices=["zh", "en"], default="en", help=words["lang"])
+    parser.add_argument("--gpu", type=functools.partial(gpu_index, lang=lang), metavar="INDEX",
+                        help=words["gpu"])
+    parser.add_argument("--json", action="store_true", help=words["json"])
+    parser.add_argument("--facts", type=functools.partial(facts_file, lang=lang), metavar="FILE",
+                        help=words["facts"])
     args = parser.parse_args(argv)
     facts = args.facts or gather()
     if args.gpu is not None:
         gpus = facts["gpus"]
         if not gpus:
-            parser.error(f"--gpu {args.gpu}: PyTorch sees no GPU on this machine "
-                         f"(torch {facts['torch']}, CUDA {facts.get('cuda') or 'none'})")
+            parser.error(words["no_gpu"].format(index=args.gpu, torch=facts["torch"],
+                                                cuda=facts.get("cuda") or words["none"]))
         if args.gpu >= len(gpus):
-            parser.error(f"--gpu {args.gpu}: no such GPU; this machine has {len(gpus)} "
-                         f"(index 0 to {len(gpus) - 1})")
+            parser.error(words["no_such"].format(index=args.gpu, n=len(gpus), last=len(gpus) - 1))
         facts = dict(facts, gpus=[gpus[args.gpu]], gpu_offset=args.gpu)
     print(json.dumps(facts, indent=2, ensure_ascii=False) if args.json else render(facts, args.lang))
 

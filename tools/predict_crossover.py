@@ -127,7 +127,7 @@ class Step:
 
 
 # --8<-- [start:model]
-# Ops that work row by row over the 3 classes (an exp, a log, a gather per row): too short to vectorise.
+# Ops that work row by row over the 3 classes (an exp, a log, a gather per row): too short to vectorize.
 ROWWISE = {"aten::_log_softmax", "aten::_log_softmax_backward_data", "aten::nll_loss_forward",
            "aten::nll_loss_backward"}
 
@@ -403,7 +403,7 @@ def fit_cpu(points, t_op, matmul):
 
 
 def _least_squares(rows):
-    """x minimising Σ (row·x − 1)², by the normal equations on scaled columns, in plain floats (the
+    """x minimizing Σ (row·x − 1)², by the normal equations on scaled columns, in plain floats (the
     same digits on every machine, so the committed figures regenerate exactly); None if singular."""
     width = len(rows[0])
     scale = [max(abs(r[j]) for r in rows) or 1.0 for j in range(width)]
@@ -597,7 +597,7 @@ TEXT = {
         "gpu_head_measured": "GPU 常数（在 {name} 上测量）",
         "t_python": "每步在算子之外的 Python 与框架开销（拟合的 t_fixed − N·t_op）",
         "t_op": "分派一个算子（对 1 个元素的张量做 add_）",
-        "R_flop": "矩阵乘法的吞吐量，每个算子 {lo} 到 {hi} 次浮点运算",
+        "R_flop": "矩阵乘法的吞吐量，每个算子 {lo}到 {hi}次浮点运算",
         "R_mem": "训练步中算子的内存吞吐量：搬运量小于 {size} 时 {small}，大于时 {big}",
         "R_rowwise": "训练步中 softmax 与损失算子的吞吐量（单独测 log_softmax：{alone}）",
         "R_alone": "单独测 relu，每个算子搬运 {lo} 到 {hi}",
@@ -606,7 +606,7 @@ TEXT = {
         "t_launch": "主机启动一个核函数的开销（算子本身之外）",
         "t_kernel_min": "一个核函数占用 GPU 的最短时间",
         "t_sync": "一次 .item()：拷回 4 个字节并等待 GPU",
-        "R_gpu": "FP32 算术吞吐量",
+        "R_gpu": "FP32 浮点运算吞吐量",
         "B_gpu": "显存带宽",
         "copies": "主机→设备 / 设备→主机：延迟 {h2d_l} / {d2h_l}，带宽 {h2d_b} / {d2h_b}",
         "kernels_counted": "一步 Iris 训练实际启动的核函数（torch.profiler 计数）：{n}",
@@ -619,7 +619,7 @@ TEXT = {
         "checks_head": "本机核对：实测一步训练的用时与模型对比",
         "check": "{d} 批大小 {b}，隐藏层 {h}：实测 {m}，模型 {p}（{e:+.0%}）",
         "cross_head": "预测的交叉点（从这个批大小起 GPU 一直更快）",
-        "cross": "隐藏层 {h}：批大小 {b}（每步 {f} 次浮点运算）",
+        "cross": "隐藏层 {h}：批大小 {b}（每步 {f}次浮点运算）",
         "cross_none": "隐藏层 {h}：批大小到 {top} 为止 GPU 都不占优",
         "why_head": "原因",
         "predicted": "预测值，未经实测",
@@ -632,7 +632,7 @@ TEXT = {
             "所以小规模时 GPU 这一侧受主机限制，固定开销比 CPU 多出约 {extra}。CPU 的计算与访存随批大小和"
             "宽度增长，GPU 的用时在核函数比主机慢之前几乎不变：一旦 CPU 的计算与访存超过这笔额外开销，"
             "GPU 就占优，{where}。这个预测主要取决于 t_python、t_op 和 t_launch，而不是 GPU 的峰值吞吐量。"),
-        "where": "模型给出的位置是每步 {f} 次浮点运算（隐藏层 {h}，批大小 {b}）",
+        "where": "模型给出的位置是每步 {f}次浮点运算（隐藏层 {h}，批大小 {b}）",
         "where_none": "在搜索范围内没有出现",
     },
 }
@@ -658,6 +658,18 @@ def fmt_bytes(value):
     return f"{fmt_count(value)}B"
 
 
+def fmt_number(value, lang):
+    """A count as each language writes it: '293 k ' in English, '29.3 万' or '9 600 ' in Chinese
+    (万 and 亿 join the word after them; a bare number keeps its space)."""
+    if lang != "zh":
+        return fmt_count(value)
+    for unit, scale in (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)):
+        if value >= scale:
+            n = value / scale
+            return f"{n:.3g} {unit}" if n < 1000 else f"{group(round(float(f'{n:.3g}')))} {unit}"
+    return f"{group(round(value))} "
+
+
 def fmt_rate(value, unit):
     return f"{fmt_count(value)}{unit}/s"
 
@@ -675,7 +687,7 @@ def reasoning(lang, cpu, gpu, iris, points, label):
     """The paragraph that explains the prediction, with this machine's numbers."""
     t = TEXT[lang]
     best = min((p for p in points if p["flops"] is not None), key=lambda p: p["flops"], default=None)
-    where = (t["where"].format(f=fmt_count(best["flops"]), h=best["hidden"], b=group(best["batch"]))
+    where = (t["where"].format(f=fmt_number(best["flops"], lang), h=best["hidden"], b=group(best["batch"]))
              if best else t["where_none"])
     n = iris["step_cpu"]["n"]
     fixed_cpu = cpu["t_python"] + n * cpu["t_op"]
@@ -704,7 +716,7 @@ def report(result, lang):
               f"  t_python      {fmt_seconds(cpu['t_python']):>12}  {t['t_python']}",
               f"  t_op          {fmt_seconds(cpu['t_op']):>12}  {t['t_op']}",
               f"  R_flop        {fmt_rate(mm[0][1], 'FLOP')} … {fmt_rate(mm[-1][1], 'FLOP')}  "
-              + t["R_flop"].format(lo=fmt_count(mm[0][0]), hi=fmt_count(mm[-1][0])),
+              + t["R_flop"].format(lo=fmt_number(mm[0][0], lang), hi=fmt_number(mm[-1][0], lang)),
               f"  R_alone       {fmt_rate(alone[0][1], 'B')} … {fmt_rate(alone[-1][1], 'B')}  "
               + t["R_alone"].format(lo=fmt_bytes(alone[0][0]), hi=fmt_bytes(alone[-1][0]))]
     fit = cpu.get("fit")
@@ -756,7 +768,8 @@ def report(result, lang):
                                               e=c["error"]))
     lines += ["", f"{t['cross_head']}  [{label}]"]
     for p in r["crossover"]:
-        lines.append("  " + (t["cross"].format(h=p["hidden"], b=group(p["batch"]), f=fmt_count(p["flops"]))
+        lines.append("  " + (t["cross"].format(h=p["hidden"], b=group(p["batch"]),
+                                               f=fmt_number(p["flops"], lang))
                              if p["batch"] else t["cross_none"].format(h=p["hidden"], top=group(TOP_BATCH))))
     lines += ["", t["why_head"], reasoning(lang, cpu, gpu, iris, r["crossover"], label)]
     return "\n".join(lines)
@@ -825,28 +838,59 @@ def run(quick=False, gpu_constants=None, lang="en", command=None):
     }
 
 
-def _writable_file(text):
+# What the program itself says on the command line, in the report's language. argparse's own words
+# ("usage:", "error:", "invalid choice", "options") stay English: argparse writes them.
+CLI = {
+    "en": {"description": __doc__.splitlines()[0],
+           "quick": "seconds instead of a minute: fewer sizes and repeats; to check, not to quote",
+           "json": "print the result as one JSON object", "lang": "report language (default en)",
+           "gpu_constants": "measure: measure this machine's CUDA GPU (the default where there is one); "
+                            "h200, h100: published figures for that GPU class (without a GPU: h200)",
+           "out": "also write the JSON result here",
+           "no_folder": "folder {folder!r} does not exist",
+           "no_cuda": "--gpu-constants measure needs a CUDA device, and this machine has none "
+                      "(choose one of: {sets})"},
+    "zh": {"description": "在运行它的机器上预测：训练一个小型多层感知机时，GPU 从多大的规模起比 CPU 快。",
+           "quick": "几秒钟跑完：少测几个大小、少重复几次；只用来检查工具能否运行，数字不能引用",
+           "json": "把结果作为一个 JSON 对象输出", "lang": "报告的语言（默认 en）",
+           "gpu_constants": "measure：测量本机的 CUDA GPU（有 GPU 时的默认值）；"
+                            "h200、h100：该级别 GPU 的公开数据（没有 GPU 时默认用 h200）",
+           "out": "同时把 JSON 结果写进这个文件",
+           "no_folder": "文件夹 {folder!r} 不存在",
+           "no_cuda": "--gpu-constants measure 需要 CUDA 设备，这台机器没有（请从 {sets} 中选一个）"},
+}
+
+
+def _writable_file(text, lang="en"):
     """argparse type: a file whose folder exists."""
     path = Path(text)
     if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
+        raise argparse.ArgumentTypeError(CLI[lang]["no_folder"].format(folder=str(path.parent)))
     return path
 
 
+def chosen_language(argv=None):
+    """The --lang the command line asks for (en if none or an unknown one: argparse then says so),
+    read first, so that the parser's own words can be in that language."""
+    peek = argparse.ArgumentParser(add_help=False)
+    peek.add_argument("--lang", default="en")
+    lang = peek.parse_known_args(argv)[0].lang
+    return lang if lang in CLI else "en"
+
+
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="seconds instead of a minute: fewer sizes and repeats; to check, not to quote")
-    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.add_argument("--lang", choices=["zh", "en"], default="en", help="report language (default en)")
-    parser.add_argument("--gpu-constants", choices=["measure", *GPU_CONSTANTS],
-                        help="measure: measure this machine's CUDA GPU (the default where there is one); "
-                             "h200, h100: published figures for that GPU class (without a GPU: h200)")
-    parser.add_argument("--out", type=_writable_file, metavar="FILE", help="also write the JSON result here")
+    lang = chosen_language(argv)
+    words = CLI[lang]
+    parser = argparse.ArgumentParser(description=words["description"])
+    parser.add_argument("--quick", action="store_true", help=words["quick"])
+    parser.add_argument("--json", action="store_true", help=words["json"])
+    parser.add_argument("--lang", choices=["zh", "en"], default="en", help=words["lang"])
+    parser.add_argument("--gpu-constants", choices=["measure", *GPU_CONSTANTS], help=words["gpu_constants"])
+    parser.add_argument("--out", type=functools.partial(_writable_file, lang=lang), metavar="FILE",
+                        help=words["out"])
     args = parser.parse_args(argv)
     if args.gpu_constants == "measure" and not torch.cuda.is_available():
-        parser.error("--gpu-constants measure needs a CUDA device, and this machine has none "
-                     f"(choose one of: {', '.join(GPU_CONSTANTS)})")
+        parser.error(words["no_cuda"].format(sets=("、" if lang == "zh" else ", ").join(GPU_CONSTANTS)))
     return args
 
 
