@@ -24,8 +24,6 @@ draws the stacked bars and tables.
 from __future__ import annotations
 
 import argparse
-import json
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -35,8 +33,9 @@ import torch
 import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile, record_function
 
+from benchmarks.cli import json_file
 from benchmarks.overheads import interleaved, timing
-from benchmarks.stamp import machine_stamp
+from benchmarks.stamp import machine_stamp, result_file, write_result
 from benchmarks.stats import median
 from benchmarks.timing import make_epoch, per_call_samples
 from snippets.iris_setup import IrisMLP, load_iris_tensors
@@ -286,24 +285,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.anatomy",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few, short turns: seconds; not for quoting")
-    parser.add_argument("--out", type=Path,
+    parser.add_argument("--out", type=json_file,
                         help="result file (default: results/anatomy-cpu-<N>core.json)")
     args = parser.parse_args(argv)
     stamp = machine_stamp(CPU)
     out = args.out or ROOT / "results" / f"anatomy-cpu-{stamp['usable_cpus']}core.json"
-    if out.suffix != ".json":
-        parser.error(f"--out must name a .json file, not {str(out)!r}")
-    if out.is_dir():
-        parser.error(f"--out names a folder: {str(out)!r}")
-    data = {
-        "benchmark": "anatomy",
-        "command": shlex.join(["python", "-m", "benchmarks.anatomy", *argv]),
-        "quick": args.quick,
-        "stamp": stamp,
-        "results": run(args.quick),
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_result(out, result_file("anatomy", "benchmarks.anatomy", argv, args.quick, stamp,
+                                  run(args.quick)))
     print(f"wrote {out}")
 
 

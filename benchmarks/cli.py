@@ -8,6 +8,7 @@ option always ends with argparse's usage line, one `error:` line and exit code 2
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import torch
 
@@ -30,6 +31,16 @@ def positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a number above 0, got {text!r}")
     return value
+
+
+def json_file(text: str) -> Path:
+    """An argparse type for --out: a path ending in .json that is not a folder."""
+    path = Path(text)
+    if path.suffix != ".json":
+        raise argparse.ArgumentTypeError(f"must name a .json file, got {text!r}")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder")
+    return path
 
 
 def device_option(parser: argparse.ArgumentParser, name: str) -> torch.device:

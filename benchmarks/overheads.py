@@ -16,9 +16,7 @@ Then `python -m benchmarks.make_figures` turns the committed result files into t
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -26,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from benchmarks.stamp import machine_stamp
+from benchmarks.cli import json_file
+from benchmarks.stamp import machine_stamp, result_file, write_result
 from benchmarks.stats import median
 from benchmarks.timing import make_epoch, per_call_samples
 from snippets.iris_setup import IrisMLP, load_iris_tensors, pick_device, synchronize, train_full_batch
@@ -297,26 +296,16 @@ def main(argv: list[str] | None = None) -> None:
                         help="sizes and repetitions: quick (seconds), gpu (what ran on the H200), "
                              "full (default)")
     parser.add_argument("--quick", action="store_true", help="the same as --profile quick")
-    parser.add_argument("--out", type=Path, help="result file (default: results/overheads-<machine>.json)")
+    parser.add_argument("--out", type=json_file,
+                        help="result file (default: results/overheads-<machine>.json)")
     args = parser.parse_args(argv)
     if args.quick and args.profile not in (None, "quick"):
         parser.error(f"--quick contradicts --profile {args.profile}")
     profile = "quick" if args.quick else args.profile or "full"
     out = args.out or ROOT / "results" / f"overheads-{default_name()}.json"
-    if out.suffix != ".json":
-        parser.error(f"--out must name a .json file, not {str(out)!r}")
-    if out.is_dir():
-        parser.error(f"--out names a folder: {str(out)!r}")
     torch.manual_seed(0)
-    data = {
-        "benchmark": "overheads",
-        "command": shlex.join(["python", "-m", "benchmarks.overheads", *argv]),
-        "quick": profile == "quick",
-        "stamp": machine_stamp(pick_device()),
-        "results": run(profile),
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_result(out, result_file("overheads", "benchmarks.overheads", argv, profile == "quick",
+                                  machine_stamp(pick_device()), run(profile)))
     print(f"wrote {out}")
 
 

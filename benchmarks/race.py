@@ -22,7 +22,6 @@ import contextlib
 import functools
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -30,9 +29,9 @@ from pathlib import Path
 
 import torch
 
-from benchmarks.cli import device_option, positive_float, positive_int
+from benchmarks.cli import device_option, json_file, positive_float, positive_int
 from benchmarks.recipes import COLD_WARM, COMPILES, RECIPES, SINGLE_MODEL, applies
-from benchmarks.stamp import machine_stamp
+from benchmarks.stamp import machine_stamp, result_file, write_result
 from benchmarks.stats import Ratio, iqr, median, paired_ratio
 from benchmarks.timing import timed
 from snippets.iris_recipes import macs_per_epoch
@@ -64,7 +63,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="also time the compile of " + " and ".join(COLD_WARM) + " in fresh processes, "
                         "with an empty and with a filled compile cache (minutes on a small CPU)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON, not a table")
-    parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
+    parser.add_argument("--out", type=json_file, help="also write the JSON result to this file")
     args = parser.parse_args(argv)
     if args.epochs is None:
         args.epochs = QUICK_EPOCHS if args.quick else DEFAULT_EPOCHS
@@ -366,18 +365,11 @@ def main(argv: list[str] | None = None) -> dict:
         entries = prepare(names, args)
         race(entries, args.epochs, args.chunk, args.device)
     compile_s = {name: cold_and_warm(name, args) for name in COLD_WARM if args.cold_warm and name in names}
-    result = {
-        "benchmark": "race",
-        "command": shlex.join(["python", "-m", "benchmarks.race", *argv]),
-        "quick": args.quick,
-        "stamp": stamp,
-        "results": summarise(entries, args, skipped, compile_s),
-    }
-    text = json.dumps(result, indent=1, ensure_ascii=False)
+    result = result_file("race", "benchmarks.race", argv, args.quick, stamp,
+                         summarise(entries, args, skipped, compile_s))
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(text if args.json else table(result["results"]))
+        write_result(args.out, result)
+    print(json.dumps(result, indent=1, ensure_ascii=False) if args.json else table(result["results"]))
     return result
 
 

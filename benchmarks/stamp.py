@@ -1,14 +1,19 @@
-"""The machine stamp every result file carries: hardware, software and date.
+"""The machine stamp every result file carries (hardware, software and date), and the one way a
+benchmark writes its result file.
 
-    from benchmarks.stamp import machine_stamp
+    from benchmarks.stamp import machine_stamp, result_file, write_result
     machine_stamp(torch.device("cpu"))   # {"date": ..., "cpu": ..., "gpu": ..., "torch": ..., ...}
+    write_result(path, result_file("race", "benchmarks.race", argv, quick, stamp, results))
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import platform
+import shlex
+from pathlib import Path
 
 import cpuinfo
 import psutil
@@ -45,3 +50,16 @@ def machine_stamp(device: torch.device | None = None) -> dict:
     if device is not None:
         stamp["device"] = str(device)
     return stamp
+
+
+def result_file(benchmark: str, module: str, argv: list[str], quick: bool, stamp: dict,
+                results: dict) -> dict:
+    """What every results/*.json holds: which benchmark, the command that makes it again (from the
+    repository's root), whether it was a quick run (not for quoting), the machine, the results."""
+    return {"benchmark": benchmark, "command": shlex.join(["python", "-m", module, *argv]),
+            "quick": quick, "stamp": stamp, "results": results}
+
+
+def write_result(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

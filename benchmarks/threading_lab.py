@@ -31,7 +31,8 @@ import torch
 from torch import nn
 
 from benchmarks import stats
-from benchmarks.stamp import machine_stamp
+from benchmarks.cli import json_file
+from benchmarks.stamp import machine_stamp, result_file, write_result
 from benchmarks.timing import per_call_samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,34 +235,17 @@ def machine_name():
     return f"cpu-{usable}core"
 
 
-def json_path(value):
-    """argparse type for --out: a path ending in .json."""
-    path = Path(value)
-    if path.suffix != ".json":
-        raise argparse.ArgumentTypeError(f"{value!r} does not end in .json")
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{value!r} is a folder")
-    return path
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.threading_lab",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few rounds: seconds")
-    parser.add_argument("--out", type=json_path,
+    parser.add_argument("--out", type=json_file,
                         help="result file (default: results/threading-<machine>.json)")
     args = parser.parse_args(argv)
     out = args.out or ROOT / "results" / f"threading-{machine_name()}.json"
-    data = {
-        "benchmark": "threading",
-        "command": " ".join(["python -m benchmarks.threading_lab",
-                             *(argv if argv is not None else sys.argv[1:])]),
-        "quick": args.quick,
-        "stamp": machine_stamp(),
-        "results": run(args.quick),
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    argv = sys.argv[1:] if argv is None else argv
+    write_result(out, result_file("threading", "benchmarks.threading_lab", argv, args.quick,
+                                  machine_stamp(), run(args.quick)))
     print(f"wrote {out}")
 
 

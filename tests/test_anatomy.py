@@ -164,7 +164,7 @@ def test_figures_without_a_result(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--bogus"], "error: unrecognized arguments: --bogus"),
-    (["--out", "anatomy.txt"], "error: --out must name a .json file, not 'anatomy.txt'"),
+    (["--out", "anatomy.txt"], "error: argument --out: must name a .json file, got 'anatomy.txt'"),
 ])
 def test_bad_options_are_argparses_error(args, message):
     result = _run(*args)

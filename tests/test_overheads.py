@@ -213,7 +213,7 @@ def test_crossover():
 
 @pytest.mark.parametrize("args, message", [
     (["--bogus"], "error: unrecognized arguments: --bogus"),
-    (["--out", "results.txt"], "error: --out must name a .json file, not 'results.txt'"),
+    (["--out", "results.txt"], "error: argument --out: must name a .json file, got 'results.txt'"),
     (["--profile", "huge"],
      "error: argument --profile: invalid choice: 'huge' (choose from 'quick', 'gpu', 'full')"),
     (["--quick", "--profile", "gpu"], "error: --quick contradicts --profile gpu"),
