@@ -9,16 +9,24 @@ mkdocs-jupyter executes and renders. These hooks:
   both languages, as the Markdown pages have (nbconvert would slug the text and show the braces);
 * remove what nbconvert's template loads from other hosts (an empty MathJax <script src="">, a
   mermaid import from a CDN): the notebook uses neither;
+* give each plot the alt text its page states in a `<!--figure-alt: ...-->` comment (in the Markdown
+  cell before the code cell that draws it, in order): nbconvert writes "No description has been
+  provided for this image" for every image, and a plot drawn without a stated alt text is reported as
+  a warning, which fails the strict build;
 * write the notebook as `<name>.ipynb` next to the page, for the download link on the page.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tempfile
+from html import escape
 from pathlib import Path
+
+log = logging.getLogger("mkdocs.hooks.notebook")
 
 _NB_WRAPPER = 'class="jupyter-wrapper"'
 _NB_HEADING = re.compile(
@@ -30,6 +38,8 @@ _NB_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?<
 # nbconvert writes out as bare text at the top of the notebook.
 _NB_FRONT_MATTER = re.compile(r'(<div class="jp-Notebook"[^>]*>)\s*---\n.*?\n---\n?', re.S)
 _NB_TEST_MARKER = re.compile(r"^<!--\s*pytest[-.:\w()\"' =,]*-->\n?", re.M)
+_FIGURE_ALT = re.compile(r"^<!--\s*figure-alt:\s*(.*?)\s*-->\n?", re.M | re.S)
+_NO_ALT = 'alt="No description has been provided for this image"'
 
 
 def on_config(config):
@@ -65,7 +75,20 @@ def on_page_content(html: str, page, config, files) -> str:
     page.toc.items[:] = [item for item in page.toc.items if f'id="{item.id}"' in html]
     if page.title:
         page.title = _HEADING_ID.sub("", page.title)
+    html = _figure_alt_texts(html, page)
     _write_ipynb(page)
+    return html
+
+
+def _figure_alt_texts(html: str, page) -> str:
+    """Each drawn image gets, in order, the alt text of the page's next `<!--figure-alt: ...-->`."""
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    texts = [" ".join(text.split()) for text in _FIGURE_ALT.findall(source)]
+    if html.count(_NO_ALT) != len(texts):
+        log.warning(f"{page.file.src_uri}: {html.count(_NO_ALT)} plots, {len(texts)} <!--figure-alt: ...--> "
+                    "comments: write one alt text (what the plot shows) before each code cell that draws one")
+    for text in texts:
+        html = html.replace(_NO_ALT, f'alt="{escape(text, quote=True)}"', 1)
     return html
 
 
@@ -77,7 +100,7 @@ def _write_ipynb(page) -> None:
     notebook.metadata.pop("jupytext", None)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            lines = _NB_TEST_MARKER.sub("", cell.source).split("\n")
+            lines = _FIGURE_ALT.sub("", _NB_TEST_MARKER.sub("", cell.source)).split("\n")
             cell.source = "\n".join(_HEADING_ID.sub("", line) if line.startswith("#") else line
                                     for line in lines).strip()
     notebook.cells = [cell for cell in notebook.cells  # no empty cells, no front-matter raw cell
