@@ -13,6 +13,10 @@ mkdocs-jupyter executes and renders. These hooks:
   cell before the code cell that draws it, in order): nbconvert writes "No description has been
   provided for this image" for every image, and a plot drawn without a stated alt text is reported as
   a warning, which fails the strict build;
+* keep only the notebook CSS the page uses: nbconvert inlines all of JupyterLab's stylesheet (about
+  570 kB, 3 000 rules for dialogs, menus, file browsers...) into every notebook page, and parsing and
+  matching it was most of the page's load time on a phone; rules whose selectors name a class that the
+  page does not contain are dropped;
 * write the notebook as `<name>.ipynb` next to the page, for the download link on the page.
 """
 
@@ -78,6 +82,64 @@ def on_page_content(html: str, page, config, files) -> str:
     html = _figure_alt_texts(html, page)
     _write_ipynb(page)
     return html
+
+
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+_CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
+_SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_NOT = re.compile(r":not\((?:[^()]|\([^()]*\))*\)")
+# The stylesheet is scoped by prefixing every selector with `.jupyter-wrapper`, which turns `:root` and
+# `body` rules (80 kB of icon variables) into selectors that can never match.
+_NEVER = re.compile(r"\S\s+(?::root|html|body)(?![\w-])")
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Notebook pages: drop the inlined notebook CSS rules that nothing on the page can match."""
+    if _NB_WRAPPER not in output:
+        return output
+    start = output.find("<article")  # the notebook's styles come first in the page's content
+    used = {name for attr in _CLASS_ATTR.findall(output) for name in attr.split()}
+    head, body = output[:start], output[start:]
+    return head + _STYLE.sub(lambda m: m[1] + _prune_css(m[2], used) + m[3], body)
+
+
+def _top_level_split(selector: str) -> list[str]:
+    """'a, :is(b, c)' -> ['a', ' :is(b, c)']: commas outside parentheses."""
+    parts, depth, current = [], 0, []
+    for char in selector:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    return [*parts, "".join(current)]
+
+
+def _prune_css(css: str, used: set[str]) -> str:
+    """The rules of `css` that can match: every class a selector requires is in `used` (classes under
+    :not() are not required), and no `:root`/`body` sits inside another element. At-rules other than
+    @media/@supports (fonts, keyframes) are kept."""
+    import tinycss2
+
+    kept = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            selectors = [sel for sel in _top_level_split(tinycss2.serialize(rule.prelude))
+                         if set(_SELECTOR_CLASS.findall(_NOT.sub("", sel))) <= used
+                         and not _NEVER.search(sel)]
+            if selectors:
+                kept.append(",".join(sel.strip() for sel in selectors)
+                            + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule":
+            keyword = rule.lower_at_keyword
+            if keyword in ("media", "supports") and rule.content is not None:
+                inner = _prune_css(tinycss2.serialize(rule.content), used)
+                if inner:
+                    kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+            elif keyword != "charset":
+                kept.append(tinycss2.serialize([rule]))
+    return "".join(kept)
 
 
 def _figure_alt_texts(html: str, page) -> str:
