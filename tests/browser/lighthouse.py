@@ -62,30 +62,25 @@ def score_page(lighthouse: str, url: str, chrome: str, out: Path) -> dict:
     return row
 
 
-def positive_int(text: str) -> int:
+def score(text: str) -> int:
+    """A number from 1 to 100 (a score, or a count of runs)."""
     value = int(text) if text.isdigit() else 0
     if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"expected a score from 1 to 100, not {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a number from 1 to 100, not {text!r}")
     return value
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.browser.lighthouse", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m tests.browser.lighthouse",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the built site's folder (mkdocs build -d SITE)")
-    parser.add_argument(
-        "--lighthouse",
-        default=shutil.which("lighthouse") or "lighthouse",
-        help="the lighthouse command (default: lighthouse on PATH)",
-    )
-    parser.add_argument("--min", type=positive_int, default=95, help="lowest acceptable score (default 95)")
-    parser.add_argument(
-        "--pages",
-        nargs="*",
-        metavar="URL",
-        help="only these pages, as paths under the site ('', 'en/gpu-payoff/')",
-    )
+    parser.add_argument("--lighthouse", default=shutil.which("lighthouse") or "lighthouse",
+                        help="the lighthouse command (default: lighthouse on PATH)")
+    parser.add_argument("--min", type=score, default=95, help="lowest acceptable score (default 95)")
+    parser.add_argument("--runs", type=score, default=1,
+                        help="runs per page; the median run counts (Lighthouse advises 5 on a busy machine)")
+    parser.add_argument("--pages", nargs="*", metavar="URL",
+                        help="only these pages, as paths under the site ('', 'en/gpu-payoff/')")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
         parser.error(f"{args.site}/index.html not found: build the site first (mkdocs build -d {args.site})")
@@ -97,18 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     urls = args.pages if args.pages is not None else [url for _, url in content_pages()]
     failed = []
     with SiteServer(args.site) as server, tempfile.TemporaryDirectory() as scratch:
-        print(
-            f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
-        )
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"load average before: {load} on {os.cpu_count()} CPUs")
         for i, url in enumerate(urls):
-            row = score_page(args.lighthouse, server.url + url, chrome, Path(scratch) / f"{i}.json")
-            load = os.getloadavg()[0]
-            print(
-                f"{row['score']:>4}  /{url:<26} "
-                + "  ".join(f"{k} {row[k]}" for k in METRICS.values())
-                + f"  (load {load:.1f})",
-                flush=True,
-            )
+            rows = [score_page(args.lighthouse, server.url + url, chrome, Path(scratch) / f"{i}-{run}.json")
+                    for run in range(args.runs)]
+            row = sorted(rows, key=lambda r: r["score"])[len(rows) // 2]  # the median run
+            runs = "; runs " + "/".join(str(r["score"]) for r in rows) if args.runs > 1 else ""
+            print(f"{row['score']:>4}  /{url:<26} " + "  ".join(f"{k} {row[k]}" for k in METRICS.values())
+                  + f"  (load {os.getloadavg()[0]:.1f}{runs})", flush=True)
             if row["score"] < args.min:
                 failed.append(url)
     if failed:
