@@ -1,6 +1,6 @@
-"""Tables and chart of the recipe race (results/race-*.json, written by snippets/iris_race.py).
+"""Tables and chart of the recipe race (results/race-*.json, written by benchmarks/race.py).
 
-Called by benchmarks/make_figures.py as make(results, plots_dir, tables_dir). Writes
+Called by `python -m benchmarks.make_figures` as make(results, plots_dir, tables_dir). Writes
 results/tables/race.zh.md, results/tables/race.en.md, docs/assets/plots/race.zh.svg and race.en.svg.
 Nothing here measures anything; every number comes from the result files.
 """
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks.fonts import cjk_font
+
 NAME = "race"
 LANGS = ("zh", "en")
-FULL_COMMAND = ("python snippets/iris_race.py --device {device} --epochs 20000 "
+FULL_COMMAND = ("python -m benchmarks.race --device {device} --epochs 20000 "
                 "--out results/race-{machine}.json")
 
 TEXT = {
@@ -47,7 +49,7 @@ TEXT = {
         "needs": "需要 {what}",
         "quick_skip": "`--quick` 或 `--no-compile` 跳过",
         "no_gpu": "**GPU：尚未测量。** 写作时没有可用的 GPU，这里不给出任何 GPU 数字。"
-                  "在有 NVIDIA GPU 的机器上运行 `{command}`，再运行 `python benchmarks/make_figures.py`，"
+                  "在有 NVIDIA GPU 的机器上运行 `{command}`，再运行 `python -m benchmarks.make_figures`，"
                   "结果就会出现在这里。",
         "no_result": "还没有提交的比赛结果。",
         "axis": "每轮用时（µs，对数刻度；同时训练多个模型时按每个模型计）",
@@ -93,7 +95,7 @@ TEXT = {
         "quick_skip": "skipped by `--quick` or `--no-compile`",
         "no_gpu": "**GPU: not measured yet.** No GPU was available while this was written, so no GPU number "
                   "is given here. On a machine with an NVIDIA GPU run `{command}`, then "
-                  "`python benchmarks/make_figures.py`, and the result appears here.",
+                  "`python -m benchmarks.make_figures`, and the result appears here.",
         "no_result": "No race result has been committed yet.",
         "axis": "time per epoch (µs, log scale; per model when many train at once)",
         "title": "Iris MLP, time per full-batch training epoch",
@@ -181,20 +183,6 @@ def tables(results: list[dict], lang: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _cjk_font() -> list[str]:
-    """Register an installed CJK font (Debian: fonts-wqy-microhei or fonts-noto-cjk) with matplotlib."""
-    from matplotlib import font_manager
-
-    candidates = ["/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-                  "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                  "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
-    for path in candidates:
-        if Path(path).is_file():
-            font_manager.fontManager.addfont(path)
-            return [font_manager.FontProperties(fname=path).get_name(), "DejaVu Sans"]
-    return ["DejaVu Sans"]  # Chinese labels would show as boxes: install one of the fonts above
-
-
 def plot(results: list[dict], lang: str, path: Path) -> None:
     import matplotlib
 
@@ -203,7 +191,9 @@ def plot(results: list[dict], lang: str, path: Path) -> None:
 
     t = TEXT[lang]
     found = race_results(results)
-    with plt.rc_context({"font.family": _cjk_font(), "svg.hashsalt": NAME, "axes.unicode_minus": False}):
+    cjk = cjk_font()  # Chinese labels would show as boxes without one
+    family = [cjk, "DejaVu Sans"] if cjk else ["DejaVu Sans"]
+    with plt.rc_context({"font.family": family, "svg.hashsalt": NAME, "axes.unicode_minus": False}):
         heights = [len(d["results"]["recipes"]) + 1 for d in found] or [1]
         fig, axes = plt.subplots(len(heights), 1, figsize=(9, 1.2 + 0.42 * sum(heights) + 0.9 * len(heights)),
                                  height_ratios=heights, squeeze=False)

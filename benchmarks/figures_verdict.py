@@ -22,15 +22,17 @@ from pathlib import Path
 
 LANGS = ("zh", "en")
 DECISION = "gpu-payoff.md#which-device"  # the full decision section, relative to the embedding page
+CROSSOVER = "crossover.md"  # the latency model that predicts a reader's own crossover
 
 T = {
     "zh": {
         "cpu_wins": "**像 Iris 这样的小模型，用 CPU 训练。**",
         "gpu_wins": "**在 {gpu} 这台机器上，连 Iris 这样的小模型也是 GPU 训练得更快。**",
         "cpu_measured": "**CPU（实测）**：在 {machine}上，原始实验每轮用时 {median}"
-                        "（中位数，四分位距 {iqr}）。在 CPU 上还能更快："
+                        "（中位数，四分位距 {iqr}）。在 CPU 上，每轮还能更快："
                         "{best}的速度是基线的 {speedup} 倍{setup}。",
-        "setup": "，但要先花 {s} 秒编译",
+        "setup": "，但要先花 {s} 秒编译：训练 {epochs} 轮合计 {total} 秒，基线{word} {base} 秒",
+        "setup_more": "只要", "setup_less": "要",
         "gpu_predicted": "**GPU（预测，待测）**：一轮训练要调用 {ops} 个顶层算子，"
                          "其中做计算的每一个，在 GPU 上都要由 CPU 发起一次核函数启动；"
                          "每轮的 `loss.item()` 还要同步一次。这些固定开销不随模型变小而减少，"
@@ -40,12 +42,17 @@ T = {
         "cpu_faster": "同一台机器的 CPU 每轮 {cpu}，速度是 GPU 的 {ratio} 倍",
         "gpu_faster": "同一台机器的 CPU 每轮 {cpu}，GPU 的速度是 CPU 的 {ratio} 倍",
         "gpu_best": "最快的 GPU 配方是{best}，每轮 {us}",
+        "gpu_best_wins": "{best}把整个训练步一次交给 GPU，每轮只要 {us}，速度是 CPU 基线的 {ratio} 倍",
+        "gpu_many": "同时训练 {n} 个模型时，折合每个模型每轮 {us}",
+        "cpu_loop_gpu_recipe": "**像 Iris 这样的小模型：照常写的训练循环，用 CPU 更快；"
+                               "GPU 要用上{best}这样的配方去掉每一步的固定开销，才比 CPU 快。**",
         "short_machine": "{cpu}（{cores} 个物理核心，torch {torch}，{date} 测量）",
         "cross_pending": "**交叉点（待测）**：模型和批次越大，每轮的计算越多，固定开销占的比例就越小，"
                          "到某个规模 GPU 开始更快。这个规模取决于你的 CPU 和 GPU，要用 GPU 实测；"
-                         "[怎样判断你的模型该用哪个设备]({link})。",
+                         "[怎样判断你的模型该用哪个设备]({link})，[怎样预测你机器上的交叉点]({model})。",
         "cross_measured": "**交叉点（实测）**：在 {gpu} 上，每轮全批次训练时 GPU 开始更快的批大小："
-                          "{points}。更大的模型和批次用 GPU；[怎样判断你的模型该用哪个设备]({link})。",
+                          "{points}。更大的模型和批次用 GPU；[怎样判断你的模型该用哪个设备]({link})，"
+                          "[怎样预测你机器上的交叉点]({model})。",
         "cross_none": "在测量范围内 GPU 都没有更快",
         "width": "隐藏层宽度 {w} 时为 {b}",
         "list_sep": "；",
@@ -95,9 +102,11 @@ T = {
         "cpu_wins": "**For a model as small as Iris, train on the CPU.**",
         "gpu_wins": "**On the {gpu} machine, even a model as small as Iris trains faster on the GPU.**",
         "cpu_measured": "**CPU (measured)**: on {machine}, one epoch of the seed loop takes {median} "
-                        "(median; interquartile range {iqr}). The CPU can go faster still: {best} runs "
-                        "at {speedup}× the baseline's speed{setup}.",
-        "setup": ", after {s} s of compiling",
+                        "(median; interquartile range {iqr}). Per epoch, the CPU can go faster still: "
+                        "{best} runs at {speedup}× the baseline's speed{setup}.",
+        "setup": ", after {s} s of compiling: {epochs} epochs take {total} s in all, against the "
+                 "baseline's {base} s",
+        "setup_more": "", "setup_less": "",
         "gpu_predicted": "**GPU (predicted, not measured yet)**: one epoch calls {ops} top-level ops; "
                          "on a GPU each one that computes costs the CPU a kernel launch, and "
                          "`loss.item()` synchronises once per epoch. These fixed costs do not shrink "
@@ -108,14 +117,22 @@ T = {
         "cpu_faster": "the same machine's CPU takes {cpu}, {ratio}× the GPU's speed",
         "gpu_faster": "the same machine's CPU takes {cpu}: the GPU runs at {ratio}× the CPU's speed",
         "gpu_best": "the fastest GPU recipe is {best}, {us} per epoch",
+        "gpu_best_wins": "{best}, which hands the whole training step to the GPU at once, takes only {us} "
+                         "per epoch, {ratio}× the CPU baseline's speed",
+        "gpu_many": "training {n} models at once costs {us} per model per epoch",
+        "cpu_loop_gpu_recipe": "**For a model as small as Iris, the training loop as usually written runs "
+                               "faster on the CPU; the GPU is faster only with a recipe such as {best} "
+                               "that removes the fixed cost of every step.**",
         "short_machine": "{cpu} ({cores} physical cores, torch {torch}, measured {date})",
         "cross_pending": "**Crossover (not measured yet)**: the larger the model and batch, the more "
                          "an epoch computes and the smaller the share of the fixed costs, until the "
                          "GPU is faster. Where that happens depends on your CPU and GPU and needs a "
-                         "GPU to measure; [how to decide for your model]({link}).",
+                         "GPU to measure; [how to decide for your model]({link}), [how to predict the "
+                         "crossover on your machine]({model}).",
         "cross_measured": "**Crossover (measured)**: on {gpu}, the batch size from which the GPU "
                           "trains a full-batch epoch faster: {points}. Larger models and batches go "
-                          "to the GPU; [how to decide for your model]({link}).",
+                          "to the GPU; [how to decide for your model]({link}), [how to predict the "
+                          "crossover on your machine]({model}).",
         "cross_none": "the GPU was never faster in the measured range",
         "width": "{b} at hidden width {w}",
         "list_sep": "; ",
@@ -198,8 +215,9 @@ def fmt_us(us: float) -> str:
 
 
 def fmt_count(n: int) -> str:
-    """20 000: groups of three digits separated by a space, in both languages."""
-    return f"{n:,}".replace(",", " ")
+    """20 000 and 1200: numbers from 10 000 up in groups of three digits separated by a space, in both
+    languages, as the pages write them."""
+    return f"{n:,}".replace(",", " ") if abs(n) >= 10_000 else str(n)
 
 
 def fmt_ratio(x: float) -> str:
@@ -326,6 +344,14 @@ def _quoted(name: str, lang: str) -> str:
     return f"“{_label(name, lang)}”" if lang == "zh" else f"the “{_label(name, lang)}” recipe"
 
 
+def _setup(race: dict, best: dict, lang: str) -> str:
+    """A recipe's one-time cost, and what the whole run then takes against the baseline's."""
+    t, seed = T[lang], _row(race, "seed")
+    return t["setup"].format(s=f"{best['setup_s']:.1f}", epochs=fmt_count(race["results"].get("epochs", 0)),
+                             total=f"{best['total_s']:.1f}", base=f"{seed['total_s']:.1f}",
+                             word=t["setup_more" if seed["total_s"] < best["total_s"] else "setup_less"])
+
+
 def _cpu_bullet(race: dict, lang: str) -> str:
     t = T[lang]
     median, q1, q3 = per_model_spread(_row(race, "seed"))
@@ -336,7 +362,7 @@ def _cpu_bullet(race: dict, lang: str) -> str:
         iqr=fmt_range(q1 * 1e-6, q3 * 1e-6),
         best=_quoted(best["name"], lang) if best else "",
         speedup=fmt_ratio(best["speedup"]) if best else "",
-        setup=t["setup"].format(s=f"{best['setup_s']:.1f}") if best and best["setup_s"] >= 0.1 else "",
+        setup=_setup(race, best, lang) if best and best["setup_s"] >= 0.1 else "",
     )
     if best is None or best["speedup"] <= 1:  # no recipe beat the baseline: say only the baseline
         stop = "。" if lang == "zh" else ". "
@@ -344,38 +370,43 @@ def _cpu_bullet(race: dict, lang: str) -> str:
     return text + (t["quick"] if race.get("quick") else "")
 
 
-def _gpu_bullet(cpu_race: dict | None, gpu_race: dict, lang: str) -> tuple[str, bool]:
-    """The measured GPU bullet, and whether the CPU ran the seed loop faster."""
+def _gpu_bullet(cpu_race: dict | None, gpu_race: dict, lang: str) -> tuple[str, str]:
+    """The measured GPU bullet, and the headline it calls for: "cpu_wins" (the CPU runs the seed loop
+    faster and no GPU recipe beats it), "cpu_loop_gpu_recipe" (the CPU runs the seed loop faster, but a
+    GPU recipe beats it) or "gpu_wins" (the GPU runs the seed loop faster)."""
     t = T[lang]
     median, q1, q3 = per_model_spread(_row(gpu_race, "seed"))
     parts = []
-    cpu_faster = True
-    if cpu_race is not None:
-        cpu_median = per_model_spread(_row(cpu_race, "seed"))[0]
-        cpu_faster = cpu_median < median
-        key, ratio = (
-            ("cpu_faster", median / cpu_median) if cpu_faster else ("gpu_faster", cpu_median / median)
-        )
-        parts.append(t[key].format(cpu=fmt_us(cpu_median), ratio=fmt_ratio(ratio)))
     best = _fastest_single(gpu_race)
+    cpu_median = per_model_spread(_row(cpu_race, "seed"))[0] if cpu_race is not None else None
+    headline = "cpu_wins"
+    if cpu_median is not None:
+        if cpu_median < median:
+            parts.append(t["cpu_faster"].format(cpu=fmt_us(cpu_median), ratio=fmt_ratio(median / cpu_median)))
+        else:
+            headline = "gpu_wins"
+            parts.append(t["gpu_faster"].format(cpu=fmt_us(cpu_median), ratio=fmt_ratio(cpu_median / median)))
     if best is not None:
-        parts.append(
-            t["gpu_best"].format(best=_quoted(best["name"], lang), us=fmt_us(best["us_per_model_epoch"]))
-        )
-    text = t["gpu_measured"].format(
-        gpu=gpu_race["stamp"].get("gpu") or "?",
-        median=fmt_us(median),
-        iqr=fmt_range(q1 * 1e-6, q3 * 1e-6),
-        comparison=t["list_sep"].join(parts),
-    )
-    return text + (t["quick"] if gpu_race.get("quick") else ""), cpu_faster
+        us = best["us_per_model_epoch"]
+        if headline == "cpu_wins" and cpu_median is not None and us < cpu_median:
+            headline = "cpu_loop_gpu_recipe"
+            parts.append(t["gpu_best_wins"].format(best=_quoted(best["name"], lang), us=fmt_us(us),
+                                                   ratio=fmt_ratio(cpu_median / us)))
+        else:
+            parts.append(t["gpu_best"].format(best=_quoted(best["name"], lang), us=fmt_us(us)))
+    many = _row(gpu_race, "many_models")
+    if many is not None:
+        parts.append(t["gpu_many"].format(n=fmt_count(many["models"]), us=fmt_us(many["us_per_model_epoch"])))
+    text = t["gpu_measured"].format(gpu=gpu_race["stamp"].get("gpu") or "?", median=fmt_us(median),
+                                    iqr=fmt_range(q1 * 1e-6, q3 * 1e-6), comparison=t["list_sep"].join(parts))
+    return text + (t["quick"] if gpu_race.get("quick") else ""), headline
 
 
 def _crossover_bullet(results: list[dict], lang: str) -> str:
     t = T[lang]
     found = gpu_overheads(results)
     if found is None:
-        return t["cross_pending"].format(link=DECISION)
+        return t["cross_pending"].format(link=DECISION, model=CROSSOVER)
     grid = found["results"]["underuse"]
     points = [
         t["width"].format(w=fmt_count(w), b=fmt_count(b) if b else "–")
@@ -386,6 +417,7 @@ def _crossover_bullet(results: list[dict], lang: str) -> str:
         gpu=found["stamp"].get("gpu") or "?",
         points=t["list_sep"].join(points) or t["cross_none"],
         link=DECISION,
+        model=CROSSOVER,
     )
 
 
@@ -397,14 +429,14 @@ def verdict(results: list[dict], lang: str) -> str:
         return t["no_race"] + "\n"
     used = []
     bullets = []
-    cpu_faster = True
+    headline_key = "cpu_wins"
     # with a GPU result, the CPU side is that machine's own CPU where its race was committed
     host = same_host_cpu_race(results, gpu[0]) if gpu else (cpu[0] if cpu else None)
     if host is not None:
         bullets.append(_cpu_bullet(host, lang))
         used.append(host)
     if gpu:
-        text, cpu_faster = _gpu_bullet(host, gpu[0], lang)
+        text, headline_key = _gpu_bullet(host, gpu[0], lang)
         bullets.append(text)
         used.append(gpu[0])
     else:
@@ -426,7 +458,9 @@ def verdict(results: list[dict], lang: str) -> str:
     if cross is not None and cross not in used:
         used.append(cross)
     measured = bool(gpu) and cross is not None
-    headline = t["cpu_wins"] if cpu_faster else t["gpu_wins"].format(gpu=gpu[0]["stamp"].get("gpu") or "?")
+    best = _fastest_single(gpu[0]) if gpu else None
+    headline = t[headline_key].format(gpu=gpu[0]["stamp"].get("gpu") if gpu else "?",
+                                      best=f"“{_label(best['name'], lang)}”" if best else "")
     box, body = ("box_measured", "box_measured_body") if measured else ("box_pending", "box_pending_body")
     files = _join([_file(r) for r in used], lang)
     lines = (

@@ -1,6 +1,6 @@
 """Regenerate every plot and results table from the committed result files.
 
-    python benchmarks/make_figures.py
+    python -m benchmarks.make_figures
 
 Each `benchmarks/figures_<name>.py` module defines `make(results, plots_dir, tables_dir)`, where
 `results` is the list of parsed `results/*.json` files (each with a "benchmark" name and a "stamp"
@@ -11,9 +11,9 @@ pages embed with --8<--. Nothing here measures anything.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +31,10 @@ def load_results() -> list[dict]:
     return results
 
 
-def main() -> None:
-    sys.path.insert(0, str(ROOT))
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.make_figures",
+                                     description=__doc__.splitlines()[0])
+    parser.parse_args(argv)  # no options: --help says what it does
     PLOTS.mkdir(parents=True, exist_ok=True)
     TABLES.mkdir(parents=True, exist_ok=True)
     results = load_results()

@@ -1,36 +1,22 @@
-"""The seed's Iris training loop, and each way of removing one of its overheads.
+"""Ways of removing the overheads of the seed's Iris training loop, one recipe each.
 
 Every recipe has the same shape: `recipe(model, x, y, lr)` does the one-time work (build the
 optimizer, compile, capture) and returns `train(epochs)`, which trains `model` for that many more
-full-batch epochs and returns the loss of every epoch as Python floats. Same model, data, seed and
-learning rate everywhere, so every recipe must reach the seed loop's result.
+full-batch epochs and returns the loss of every epoch as Python floats. Recipe 1, the baseline, is
+the seed's loop itself (`train_full_batch` in iris_setup.py). The recipes import installed packages
+only; the demo below needs iris_setup.py in the same folder.
 
-    python iris_recipes.py [--device auto|cpu|cuda] [--epochs N]
-
-trains each recipe that applies to the device and checks it against the seed's loop.
+`python -m benchmarks.check_recipes` checks that every recipe reaches the seed loop's result, and
+`python -m benchmarks.race` races them.
 """
 
 # --8<-- [start:imports]
-import argparse
-
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
-from iris_setup import IrisMLP, accuracy, fail, load_iris_tensors, pick_device, train_full_batch
-
 # --8<-- [end:imports]
-
-LOSS_TOLERANCE = 1e-4  # largest |loss - seed loop's loss| allowed at any epoch
-
-
-# --8<-- [start:seed]
-def seed_loop(model, x, y, lr=0.01):
-    """Recipe 1, the baseline: the seed's loop as it is, `loss.item()` every epoch."""
-    return lambda epochs: train_full_batch(model, x, y, epochs, lr)
-# --8<-- [end:seed]
 
 
 # --8<-- [start:no-sync]
@@ -181,11 +167,6 @@ def cuda_graph(model, x, y, lr=0.01, capacity=1000):
 # --8<-- [end:cuda-graph]
 
 
-def compiled_graphs(model, x, y, lr=0.01):
-    """Recipe 5b (CUDA): recipe 4b with mode="reduce-overhead"."""
-    return compiled_step(model, x, y, lr, mode="reduce-overhead")
-
-
 # --8<-- [start:many-models]
 def many_models(model, x, y, lr=0.01, copies=64):
     """Recipe 6: train `copies` models at once, the first being `model`; each kernel serves them all."""
@@ -219,35 +200,6 @@ def many_models(model, x, y, lr=0.01, copies=64):
 # --8<-- [end:many-models]
 
 
-# --8<-- [start:numpy]
-def numpy_reference(model, x, y, lr=0.01):
-    """Reference: the same training in plain NumPy (float32, CPU), backward pass written by hand."""
-    w1, b1, w2, b2 = (p.detach().cpu().numpy().copy() for p in model.parameters())
-    xs, labels = x.cpu().numpy(), y.cpu().numpy()
-    n = len(labels)
-    target = np.eye(3, dtype=np.float32)[labels]
-
-    def train(epochs):
-        losses = []
-        for _ in range(epochs):
-            h = xs @ w1.T + b1
-            a = np.maximum(h, 0)
-            z = a @ w2.T + b2
-            z = z - z.max(axis=1, keepdims=True)
-            log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-            losses.append(float(-log_p[np.arange(n), labels].mean()))
-            dz = (np.exp(log_p) - target) / n  # d loss / d logits
-            dh = (dz @ w2) * (h > 0)
-            for p, g in ((w2, dz.T @ a), (b2, dz.sum(0)), (w1, dh.T @ xs), (b1, dh.sum(0))):
-                p -= lr * g  # in place: the arrays above see the update
-        with torch.no_grad():
-            for p, trained in zip(model.parameters(), (w1, b1, w2, b2), strict=True):
-                p.copy_(torch.from_numpy(trained))
-        return losses
-    return train
-# --8<-- [end:numpy]
-
-
 # --8<-- [start:macs]
 def macs_per_epoch(model, samples):
     """Multiply-adds in one full-batch epoch, counted from the layer shapes."""
@@ -259,65 +211,15 @@ def macs_per_epoch(model, samples):
 # --8<-- [end:macs]
 
 
-# name: (recipe, where it applies: "any" device, "cpu" only or "cuda" only)
-RECIPES = {
-    "seed": (seed_loop, "any"),
-    "no_sync": (no_sync, "any"),
-    "fewer_launches": (fewer_launches, "any"),
-    "one_thread": (one_thread, "cpu"),
-    "compiled": (compiled_step, "any"),
-    "cuda_graph": (cuda_graph, "cuda"),
-    "compiled_graphs": (compiled_graphs, "cuda"),
-    "many_models": (many_models, "any"),
-    "numpy": (numpy_reference, "any"),  # runs on the CPU whatever the device
-}
-COMPILES = {"compiled", "compiled_graphs"}  # a one-time compile of tens of seconds
-
-
-def applies(name, device):
-    return RECIPES[name][1] in ("any", torch.device(device).type)
-
-
-def train_recipe(name, device, epochs, lr=0.01, seed=0, **options):
-    """Train a fresh, seeded model with one recipe. Returns (losses, test accuracy)."""
-    x, y, x_test, y_test = (t.to(device) for t in load_iris_tensors())
-    torch.manual_seed(seed)
-    model = IrisMLP().to(device)
-    losses = RECIPES[name][0](model, x, y, lr, **options)(epochs)
-    return losses, accuracy(model, x_test, y_test)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.error = fail  # one line and exit status 2, not a usage message
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--epochs", type=int, default=300)
-    args = parser.parse_args(argv)
-    if args.epochs < 1:
-        fail(f"--epochs must be at least 1, not {args.epochs}")
-    try:
-        device = pick_device(args.device)
-    except ValueError as err:
-        fail(str(err))
-    if device.type not in ("cpu", "cuda"):
-        device = torch.device("cpu")  # the recipes are written for the CPU and CUDA
-
-    base_losses, base_accuracy = train_recipe("seed", device, args.epochs)
-    print(f"{args.epochs} epochs on {device.type}; the same result = every epoch's loss within "
-          f"{LOSS_TOLERANCE:g} of the seed loop's, and the same test accuracy")
-    print(f"{'recipe':<16}{'final loss':>11}{'accuracy':>10}  same result")
-    all_same = True
-    for name in RECIPES:
-        if not applies(name, device):
-            continue
-        losses, acc = train_recipe(name, device, args.epochs)
-        gap = max(abs(a - b) for a, b in zip(losses, base_losses, strict=True))
-        same = gap <= LOSS_TOLERANCE and acc == base_accuracy and len(losses) == args.epochs
-        all_same &= same
-        print(f"{name:<16}{losses[-1]:>11.4f}{acc:>10.3f}  {'yes' if same else 'NO'}")
-    if not all_same:
-        raise SystemExit(1)
-
-
 if __name__ == "__main__":
-    main()
+    from iris_setup import IrisMLP, load_iris_tensors, train_full_batch  # the file beside this one
+
+    x, y, _, _ = load_iris_tensors()
+    torch.manual_seed(0)
+    seed_losses = train_full_batch(IrisMLP(), x, y, epochs=300)  # recipe 1, the baseline
+    print(f"{'seed':<15} final loss {seed_losses[-1]:.4f}")
+    for recipe in (no_sync, fewer_launches, one_thread, many_models):
+        torch.manual_seed(0)  # the same start weights as the baseline
+        losses = recipe(IrisMLP(), x, y)(300)
+        gap = max(abs(a - b) for a, b in zip(losses, seed_losses, strict=True))
+        print(f"{recipe.__name__:<15} final loss {losses[-1]:.4f}, same as the seed loop's: {gap < 1e-4}")

@@ -1,9 +1,8 @@
-"""Shared pieces of the Iris programs: the model, the data and the device choice.
+"""Shared pieces of the Iris programs: the model, the data, the seed's loop and the device.
 
-The other programs in this folder import from here; copy this file next to them.
+The programs beside this file import from it: download it into the same folder as them.
+It imports installed packages only (torch, scikit-learn).
 """
-
-import sys
 
 import torch
 from sklearn.datasets import load_iris
@@ -47,21 +46,26 @@ def load_iris_tensors(seed=42):
 
 # --8<-- [start:device]
 def pick_device(name="auto"):
-    """CUDA if there is one, else Apple's MPS, else the CPU; or exactly the device asked for."""
-    available = {
-        "cuda": torch.cuda.is_available(),
-        "mps": torch.backends.mps.is_available(),
-        "cpu": True,
-    }
+    """The accelerator this machine can use (CUDA, MPS, ...), else the CPU; or exactly the one asked for."""
+    usable = torch.accelerator.current_accelerator(check_available=True)  # None without one
     if name == "auto":
-        name = next(kind for kind, present in available.items() if present)
-    if name not in available:
-        raise ValueError(f"unknown device {name!r}: choose auto, cpu, cuda or mps")
-    if not available[name]:
+        return usable or torch.device("cpu")
+    if name != "cpu" and (usable is None or usable.type != name):
         raise ValueError(f"device {name!r} is not available on this machine "
                          f"(torch {torch.__version__}); use --device cpu or auto")
     return torch.device(name)
 # --8<-- [end:device]
+
+
+# --8<-- [start:synchronize]
+def synchronize(device):
+    """Wait until `device` has finished the work queued on it, so that a clock reading is true.
+
+    CPU operations have finished when the call returns; CUDA and MPS run behind the Python code.
+    """
+    if device.type != "cpu":
+        torch.accelerator.synchronize(device)
+# --8<-- [end:synchronize]
 
 
 # --8<-- [start:train]
@@ -84,40 +88,6 @@ def train_full_batch(model, x, y, epochs, lr=0.01):
 def accuracy(model, x, y):
     """Fraction of rows whose highest score is the right species."""
     return (model(x).argmax(dim=1) == y).float().mean().item()
-
-
-def machine_stamp(device=None):
-    """Hardware, software and date, for every result file a benchmark writes."""
-    import datetime
-    import os
-    import platform
-
-    import cpuinfo
-    import psutil
-
-    stamp = {
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
-        "cpu": cpuinfo.get_cpu_info().get("brand_raw", platform.processor()),
-        "physical_cores": psutil.cpu_count(logical=False),
-        "logical_cpus": psutil.cpu_count(logical=True),
-        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-        else psutil.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "cuda": torch.version.cuda,
-        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
-        "os": platform.platform(terse=True),
-    }
-    if device is not None:
-        stamp["device"] = str(device)
-    return stamp
-
-
-def fail(message):
-    """Print one clear line and exit with status 2, as argparse does for bad options."""
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(2)
 
 
 if __name__ == "__main__":

@@ -1,18 +1,14 @@
-"""On the CPU too: the seed's training in plain NumPy against the same epoch in eager PyTorch.
+"""On the CPU too: the seed's training in plain NumPy, beside the same epochs in eager PyTorch.
 
-Same start weights, same full batch, same SGD: the losses agree, so any difference in time
-is what each framework spends around the arithmetic, not the arithmetic itself. Run as a script,
-it checks that the losses agree; benchmarks/run_overheads.py records the times (epoch_times).
+Same start weights, same full batch, same SGD: the losses agree, so any difference in time is what
+each framework spends around the arithmetic, not the arithmetic itself (`python -m
+benchmarks.overheads` times both). The demo needs iris_setup.py in the same folder.
 """
 
-import numpy as np
-import torch
-
-from iris_setup import IrisMLP, load_iris_tensors, train_full_batch
-from overhead_timing import make_epoch, time_per_call
-
-
 # --8<-- [start:numpy]
+import numpy as np
+
+
 def numpy_params(model):
     """The model's weights as float32 NumPy arrays (copies: NumPy trains its own)."""
     return {name: p.detach().cpu().numpy().copy() for name, p in model.named_parameters()}
@@ -33,7 +29,7 @@ def numpy_epoch(params, x, onehot, lr=0.01):
     grads = {"fc2.weight": d_logits.T @ active, "fc2.bias": d_logits.sum(axis=0),
              "fc1.weight": d_hidden.T @ x, "fc1.bias": d_hidden.sum(axis=0)}
     for name, grad in grads.items():
-        params[name] -= lr * grad
+        params[name] -= lr * grad  # in place: the model's arrays see the update
     return float(loss)
 
 
@@ -44,46 +40,17 @@ def train_numpy(params, x, y, epochs, lr=0.01):
 # --8<-- [end:numpy]
 
 
-# --8<-- [start:compare]
-def compare(epochs=200):
-    """Train the same start weights both ways; return both loss curves."""
+if __name__ == "__main__":
+    import torch
+
+    from iris_setup import IrisMLP, load_iris_tensors, train_full_batch  # the file beside this one
+
     torch.manual_seed(0)
     x, y, _, _ = load_iris_tensors()
     model = IrisMLP()
     params = numpy_params(model)  # copied before PyTorch trains the model
-    torch_losses = train_full_batch(model, x, y, epochs)
-    numpy_losses = train_numpy(params, x.numpy(), y.numpy(), epochs)
-    return torch_losses, numpy_losses
-# --8<-- [end:compare]
-
-
-def epoch_times(repeats=5, min_time=0.05):
-    """Seconds per epoch: eager PyTorch (the seed's epoch) and NumPy, both on the CPU."""
-    torch.manual_seed(0)
-    x, y, _, _ = load_iris_tensors()
-    model = IrisMLP()
-    params = numpy_params(model)
-    x_np, onehot = x.numpy(), np.eye(3, dtype=np.float32)[y.numpy()]
-    cpu = torch.device("cpu")
-    return {
-        "torch_eager_s": time_per_call(make_epoch(model, x, y), cpu, repeats, min_time),
-        "numpy_s": time_per_call(lambda: numpy_epoch(params, x_np, onehot), cpu, repeats, min_time),
-    }
-
-
-def measure(epochs, repeats, min_time):
-    torch_losses, numpy_losses = compare(epochs)
-    return {
-        "epochs": epochs,
-        "final_loss_torch": torch_losses[-1],
-        "final_loss_numpy": numpy_losses[-1],
-        "max_loss_difference": max(abs(a - b) for a, b in zip(torch_losses, numpy_losses, strict=True)),
-        **epoch_times(repeats, min_time),
-    }
-
-
-if __name__ == "__main__":
-    torch_losses, numpy_losses = compare(200)
+    torch_losses = train_full_batch(model, x, y, epochs=200)
+    numpy_losses = train_numpy(params, x.numpy(), y.numpy(), epochs=200)
     gap = max(abs(a - b) for a, b in zip(torch_losses, numpy_losses, strict=True))
     print(f"after 200 epochs: PyTorch loss {torch_losses[-1]:.4f}, NumPy loss {numpy_losses[-1]:.4f}")
     print("the two agree within 1e-5 at every epoch:", gap < 1e-5)

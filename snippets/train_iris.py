@@ -4,7 +4,7 @@
     python train_iris.py --device cpu --epochs 2000
     python train_iris.py --json               # one JSON object, for scripts
 
-Needs iris_setup.py next to it.
+Needs iris_setup.py in the same folder.
 """
 
 import argparse
@@ -13,38 +13,30 @@ import time
 
 import torch
 
-from iris_setup import IrisMLP, accuracy, fail, load_iris_tensors, pick_device, train_full_batch
+from iris_setup import IrisMLP, accuracy, load_iris_tensors, pick_device, synchronize, train_full_batch
 
 EPOCHS = 20_000  # the seed's setting
 
 
-class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line and exit status 2, instead of usage text
-        fail(message)
+def positive_int(text):
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def parse_args(argv=None):
-    parser = Parser(description="Train the Iris MLP full-batch on one device.")
-    parser.add_argument("--device", default="auto", help="auto (default), cpu, cuda or mps")
-    parser.add_argument("--epochs", default=str(EPOCHS), help=f"full-batch epochs (default {EPOCHS})")
+    parser = argparse.ArgumentParser(description="Train the Iris MLP full-batch on one device.")
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    parser.add_argument("--epochs", type=positive_int, default=EPOCHS, metavar="N",
+                        help=f"full-batch epochs (default {EPOCHS})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    if not args.epochs.isdigit() or int(args.epochs) < 1:
-        fail(f"--epochs must be a whole number of at least 1, got {args.epochs!r}")
-    args.epochs = int(args.epochs)
     try:
         args.device = pick_device(args.device)
-    except ValueError as err:
-        fail(str(err))
+    except ValueError as err:  # a device this machine does not have
+        parser.error(str(err))
     return args
-
-
-def synchronize(device):
-    """Wait for the device to finish its queued work, so that a clock reading is true."""
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
 
 
 def run(device, epochs, seed=0):

@@ -1,19 +1,61 @@
-"""Fixtures shared by the tests: the site is built once per test session."""
+"""Fixtures shared by the tests, and the order they run in.
+
+The site is built once per test session, in the background: the build starts as soon as the tests
+are collected (if any collected test needs it), and the tests that read the built site run after the
+others. The doc blocks run in the background too (tests/docblocks.py); their tests come last.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import torch
 
-from tests.site_build import Build, build_site
+from tests.site_build import Build, session_build, stop_session_build
+
+SITE_FIXTURES = {"build", "site"}
+BROWSER = Path(__file__).resolve().parent / "browser"
+
+
+def _needs_site(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    # tests/browser's `built_site` is the session's build unless BROWSER_TESTS_SITE names another
+    return bool(names & SITE_FIXTURES) or ("built_site" in names and not os.environ.get("BROWSER_TESTS_SITE"))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """First the tests that need no site, then the modules whose tests read the built site (so the
+    build overlaps with the first), then the doc blocks (which have been running in the background
+    all along; these tests only collect their results), then the browser tests (which run in a
+    process of their own once the site is built: tests/browser/conftest.py). Each module keeps its
+    own order."""
+    site_modules = {item.path for item in items if _needs_site(item)}
+
+    def group(item: pytest.Item) -> int:
+        if item.path.is_relative_to(BROWSER):
+            return 3
+        if item.path.suffix == ".md":
+            return 2
+        return 1 if item.path in site_modules else 0
+
+    items.sort(key=group)
+
+
+def pytest_collection_finish(session):
+    if not session.config.option.collectonly and any(_needs_site(item) for item in session.items):
+        session_build(session.config)
+
+
+def pytest_unconfigure(config):
+    stop_session_build(config)
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory) -> Build:
-    """`mkdocs build --strict` of the whole site into a temporary folder."""
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+def build(request) -> Build:
+    """`mkdocs build --strict` of the whole site into a temporary folder (once per session)."""
+    return session_build(request.config).wait()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from mkdocs.utils.yaml import yaml_load
 
+from tooling.download_hooks import needs_above
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
@@ -86,3 +88,15 @@ def fences(path: Path) -> list[Fence]:
         found.append(Fence(path, i + 1, indent, match["info"].strip(), "\n".join(body) + "\n"))
         i = j + 1
     return found
+
+
+def needs_of(path: Path, lineno: int) -> list[str]:
+    """The repository files the code block opening at line `lineno` of `path` needs beside it.
+
+    `lineno` is 1-based, as Fence.lineno and pytest-codeblocks' CodeBlock.lineno count. A page
+    declares them on its own line directly above the block (above any pytest marker comments):
+    `<!--needs: snippets/iris_setup.py-->`, space-separated repository paths under snippets/ or
+    tools/. The site build renders the same line as a note with download links
+    (tooling/download_hooks.py, whose parser this is).
+    """
+    return needs_above(path.read_text(encoding="utf-8").splitlines(), lineno - 1)

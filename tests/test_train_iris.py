@@ -1,7 +1,8 @@
 """snippets/train_iris.py: the seed's Iris experiment as a command-line program.
 
 A short run must reach the seed's accuracy; the same command must give the same loss and accuracy;
-bad input must give one line on stderr and exit code 2. No test ever looks at a time.
+bad input must give argparse's usage and one clear `error:` line on stderr, exit code 2 and no
+traceback. No test ever looks at a time.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ EPOCHS = "2000"  # enough for the seed's setup to pass 0.9 test accuracy; 20 000
 
 def _run(*args: str) -> subprocess.CompletedProcess:
     # One intra-op thread: on a shared 2-core machine, two threads contending for tiny ops are slower.
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONHASHSEED="0", COLUMNS="80")
     return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=SNIPPETS.parent, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -55,41 +56,47 @@ def test_same_command_same_loss_and_accuracy(json_run):
 
 
 _BAD = [
-    (["--device", "tpu"], "error: unknown device 'tpu': choose auto, cpu, cuda or mps"),
-    (["--epochs", "-1"], "error: --epochs must be a whole number of at least 1, got '-1'"),
-    (["--epochs", "0"], "error: --epochs must be a whole number of at least 1, got '0'"),
-    (["--epochs", "2.5"], "error: --epochs must be a whole number of at least 1, got '2.5'"),
-    (["--epochs"], "error: argument --epochs: expected one argument"),
-    (["--bogus"], "error: unrecognized arguments: --bogus"),
+    (["--device", "tpu"], "argument --device: invalid choice: 'tpu' (choose from 'auto', 'cpu', 'cuda', "
+                          "'mps')"),
+    (["--epochs", "-1"], "argument --epochs: must be a whole number of at least 1, got '-1'"),
+    (["--epochs", "0"], "argument --epochs: must be a whole number of at least 1, got '0'"),
+    (["--epochs", "2.5"], "argument --epochs: must be a whole number of at least 1, got '2.5'"),
+    (["--epochs"], "argument --epochs: expected one argument"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
 ]
 if not torch.cuda.is_available():
-    _BAD.append((["--device", "cuda"], "error: device 'cuda' is not available on this machine"))
+    _BAD.append((["--device", "cuda"], "device 'cuda' is not available on this machine"))
 if not torch.backends.mps.is_available():
-    _BAD.append((["--device", "mps"], "error: device 'mps' is not available on this machine"))
+    _BAD.append((["--device", "mps"], "device 'mps' is not available on this machine"))
 
 
-@pytest.fixture(scope="module")
-def train_iris():
-    sys.path.insert(0, str(SNIPPETS))
-    try:
-        import train_iris
-    finally:
-        sys.path.remove(str(SNIPPETS))
-    return train_iris
+@pytest.fixture
+def train_iris(monkeypatch):
+    """The program as a module, found the way `python train_iris.py` finds iris_setup: beside it."""
+    import importlib
+
+    monkeypatch.syspath_prepend(str(SNIPPETS))
+    monkeypatch.setattr(sys, "argv", ["train_iris.py"])  # argparse names the program after argv[0]
+    return importlib.import_module("train_iris")
 
 
 @pytest.mark.parametrize(("args", "message"), _BAD, ids=[" ".join(a) for a, _ in _BAD])
-def test_bad_input_gives_one_line_and_exit_code_2(train_iris, capsys, args, message):
+def test_bad_input_is_argparses_error_and_exit_code_2(train_iris, capsys, args, message):
     with pytest.raises(SystemExit) as exit_info:
         train_iris.parse_args(args)
     assert exit_info.value.code == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.count("\n") == 1 and err.startswith(message), err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("usage: "), err
+    assert lines[-1].startswith(f"train_iris.py: error: {message}"), err
 
 
 def test_bad_input_as_a_program_has_no_traceback():
     result = _run("--device", "tpu")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr == "error: unknown device 'tpu': choose auto, cpu, cuda or mps\n"
+    assert result.stderr == (
+        "usage: train_iris.py [-h] [--device {auto,cpu,cuda,mps}] [--epochs N] [--json]\n"
+        "train_iris.py: error: argument --device: invalid choice: 'tpu' "
+        "(choose from 'auto', 'cpu', 'cuda', 'mps')\n")

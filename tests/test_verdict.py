@@ -16,7 +16,7 @@ from benchmarks.figures_verdict import headline, make, verdict
 from benchmarks.make_figures import load_results
 from tests.test_glossary import avoided, prose
 
-PENDING = {"zh": ["待测", "预测"], "en": ["not measured yet", "predicted"]}
+PENDING = {"zh": ["待测", "（预测"], "en": ["not measured yet", "(predicted"]}
 MEASURED = {
     "zh": ["GPU（实测）", "交叉点（实测）", "全部为实测"],
     "en": ["GPU (measured)", "Crossover (measured)", "All measured"],
@@ -54,11 +54,11 @@ def _recipe(name: str, us: float, base_us: float, models: int = 1, setup_s: floa
     }
 
 
-def synthetic_race(device: str, seed_us: float, stamp: dict, name: str) -> dict:
+def synthetic_race(device: str, seed_us: float, stamp: dict, name: str, graph: float = 0.25) -> dict:
     """A race result shaped like snippets' race output; TEST DATA, never committed."""
     recipes = [_recipe("seed", seed_us, seed_us), _recipe("no_sync", seed_us * 0.8, seed_us)]
     if device == "cuda":
-        recipes.append(_recipe("cuda_graph", seed_us * 0.25, seed_us, setup_s=0.5))
+        recipes.append(_recipe("cuda_graph", seed_us * graph, seed_us, setup_s=0.5))
     recipes.append(_recipe("many_models", seed_us / 50, seed_us, models=64))
     return {
         "benchmark": "race",
@@ -114,12 +114,14 @@ def synthetic_gpu_overheads(stamp: dict, name: str) -> dict:
     }
 
 
-def gpu_machine(gpu_seed_us: float = 610.0) -> list[dict]:
+def gpu_machine(gpu_seed_us: float = 610.0, graph: float = 0.25) -> list[dict]:
+    """One GPU machine: its CPU race, its CUDA race (the CUDA graph at `graph` times the seed loop's
+    time) and its overheads with the crossover."""
     stamp = _stamp("Test Host CPU", gpu="Test GPU X")
     cpu_stamp = dict(stamp, device="cpu")  # the same machine, its CPU side
     return [
         synthetic_race("cpu", 150.0, cpu_stamp, "cpu-testhost"),
-        synthetic_race("cuda", gpu_seed_us, stamp, "cuda-testgpu"),
+        synthetic_race("cuda", gpu_seed_us, stamp, "cuda-testgpu", graph),
         synthetic_gpu_overheads(stamp, "cuda-testgpu"),
     ]
 
@@ -147,7 +149,7 @@ def test_a_gpu_result_switches_the_wording_to_measured(lang):
     assert all(word in text for word in MEASURED[lang]), text
     assert not any(word in text for word in PENDING[lang]), text
     assert "610 µs" in text and "150 µs" in text, "the GPU and same-host CPU medians are quoted"
-    assert "1 200" in text and "12 000" in text, "the measured crossover per hidden width is quoted"
+    assert "1200" in text and "12 000" in text, "the measured crossover per hidden width is quoted"
     assert text.count("!!! ") == 1
     assert "Iris" in text.splitlines()[0]
     table = headline(gpu_machine(), lang)
@@ -161,6 +163,18 @@ def test_a_gpu_faster_than_the_cpu_turns_the_answer_round(lang):
     first = text.splitlines()[0]
     assert "Test GPU X" in first and "GPU" in first, first
     assert ("GPU 的速度是 CPU 的 1.5 倍" if lang == "zh" else "the GPU runs at 1.5× the CPU's speed") in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_gpu_recipe_faster_than_the_cpu_loop_is_said_in_the_answer(lang):
+    """The seed loop is faster on the CPU, but the CUDA graph beats it (as on the H200): the answer says
+    both, and how much faster the recipe is than the CPU's loop."""
+    text = verdict(gpu_machine(graph=0.1), lang)
+    first = text.splitlines()[0]
+    assert ("CUDA 图" if lang == "zh" else "CUDA graph") in first, first
+    assert ("速度是 CPU 基线的 2.5 倍" if lang == "zh" else "2.5× the CPU baseline's speed") in text
+    plain = verdict(gpu_machine(graph=0.5), lang).splitlines()[0]
+    assert "CUDA" not in plain, "no GPU recipe beats the CPU: the answer is the CPU alone"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -5,11 +5,8 @@ from sklearn.datasets import load_iris
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-device = torch.device(
-    "cuda" if torch.cuda.is_available()
-    else "mps" if torch.backends.mps.is_available()
-    else "cpu"
-)
+# The accelerator this machine can use (CUDA, MPS, ...), else the CPU.
+device = torch.accelerator.current_accelerator(check_available=True) or torch.device("cpu")
 torch.manual_seed(0)
 
 features, labels = load_iris(return_X_y=True)

@@ -2,11 +2,8 @@
 
 import torch
 
-device = torch.device(
-    "cuda" if torch.cuda.is_available()
-    else "mps" if torch.backends.mps.is_available()
-    else "cpu"
-)
+# The accelerator this machine can use (CUDA, MPS, ...), else the CPU.
+device = torch.accelerator.current_accelerator(check_available=True) or torch.device("cpu")
 
 scores = torch.arange(6, dtype=torch.float32, device=device).reshape(2, 3)
 total = scores.sum()              # still a tensor, on the device

@@ -9,19 +9,8 @@ import time
 import torch
 from torch.utils import benchmark
 
-device = torch.device(
-    "cuda" if torch.cuda.is_available()
-    else "mps" if torch.backends.mps.is_available()
-    else "cpu"
-)
-
-
-def synchronize(device):
-    """Block until the device has finished everything queued so far."""
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
+accelerator = torch.accelerator.current_accelerator(check_available=True)  # None without one
+device = accelerator or torch.device("cpu")
 
 
 def matmuls(a, repeats=10):
@@ -33,7 +22,8 @@ def matmuls(a, repeats=10):
 n = 1024 if device.type == "cpu" else 4096  # keep the CPU run short
 a = torch.randn(n, n, device=device)
 matmuls(a)            # warm-up: first calls pay for library loading and memory allocation
-synchronize(device)
+if accelerator:
+    torch.accelerator.synchronize()   # CPU work is done when the call returns; an accelerator's is not
 
 # WRONG: the clock alone
 start = time.perf_counter()
@@ -41,10 +31,12 @@ matmuls(a)
 wrong = time.perf_counter() - start   # on a GPU: the time to QUEUE ten kernels
 
 # RIGHT: synchronize before reading the clock, both times
-synchronize(device)                   # nothing earlier still running
+if accelerator:
+    torch.accelerator.synchronize()   # nothing earlier still running
 start = time.perf_counter()
 matmuls(a)
-synchronize(device)                   # wait until the ten kernels have finished
+if accelerator:
+    torch.accelerator.synchronize()   # wait until the ten kernels have finished
 right = time.perf_counter() - start
 
 # RIGHT, and less work: torch.utils.benchmark repeats the statement and synchronizes for you

@@ -4,13 +4,29 @@ One build of the site (the `site` fixture of tests/conftest.py), served on 127.0
 `site_url` the way a project-pages host serves it (tests/browser/site_server.py), and one browser for
 the whole session; each test gets a fresh browser context (no shared storage, palette or cache) that
 records every request and every console message.
+
+They need Debian's Chromium and a Chinese font (`apt-get install chromium fonts-wqy-microhei`; .ci/run
+installs them). Where either is missing they are skipped, with one line in the summary saying how to
+install them; under CI (CI=true) they are required, and a skipped browser test fails the run.
+axe-core comes from tests/browser/vendor/ (no Node.js needed), checked against its recorded hash.
+
+When a session runs other tests too, the browser tests run in a pytest process of their own, started
+as soon as the session's site build is done, so they overlap with the rest; their results are
+reported here, under their own names, as if they had run in this process (BROWSER_TESTS_INLINE=1
+runs them in this process instead).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +36,15 @@ import pytest
 
 from tests.browser.site_server import SiteServer
 from tests.pages import DEFAULT_LANGUAGE, LANGUAGES, ROOT, page_variants
+from tests.site_build import session_build
 
 HERE = Path(__file__).resolve().parent
-AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+AXE = HERE / "vendor" / "axe-core" / "axe.min.js"   # 4.14.1, see vendor/axe-core/README.md
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 SCREENSHOTS = ROOT / "build" / "screenshots"   # git-ignored; look at them after a run
 
-INSTALL = ("Install it (Debian, as root; .ci/run does this):\n"
-           "    apt-get update && apt-get install -y chromium fonts-wqy-microhei\n"
-           "or point CHROMIUM at a Chromium/Chrome binary.")
+INSTALL = ("install them (Debian, as root): apt-get update && apt-get install -y chromium "
+           "fonts-wqy-microhei (or set CHROMIUM to a Chromium/Chrome binary)")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 UI = {  # the theme's own words in each language, as the reader sees them
@@ -62,6 +79,207 @@ def chromium_path() -> str | None:
     return next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _cjk_font_installed() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return bool(fonts.stdout.strip())
+
+
+def missing_requirements() -> list[str]:
+    """What this machine lacks for the browser tests, in words."""
+    missing = []
+    if chromium_path() is None:
+        missing.append(f"Chromium ({os.environ['CHROMIUM']} not found)" if os.environ.get("CHROMIUM")
+                       else "Chromium")
+    if not _cjk_font_installed():
+        missing.append("a Chinese font (Chromium would draw Chinese as boxes)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("Playwright (pip install -r requirements.txt)")
+    return missing
+
+
+_MISSING: list[list[str]] = []  # what missing_requirements() found, once per session
+
+
+def pytest_runtest_setup(item):
+    """Skip every browser test, with one line in the summary for all of them (the skip is raised
+    here, at one place), where Chromium or the Chinese font is missing; under CI, fail instead."""
+    if not _MISSING:
+        _MISSING.append(missing_requirements())
+    if _MISSING[0]:
+        message = f"browser tests need {' and '.join(_MISSING[0])}: {INSTALL}"
+        if in_ci():
+            pytest.fail(f"CI=true: {message}", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def axe_is_the_recorded_release() -> None:
+    if hashlib.sha256(AXE.read_bytes()).hexdigest() != AXE_SHA256:
+        pytest.fail(f"{AXE.relative_to(ROOT)} is not the recorded axe-core 4.14.1 (SHA-256 differs); "
+                    "see tests/browser/vendor/axe-core/README.md", pytrace=False)
+
+
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "tests/browser/" in report.nodeid.replace("\\", "/"):
+        _SKIPPED.append(report.nodeid)
+    if os.environ.get(_REPORT_FILE):  # in the browser process: hand the report to the session
+        longrepr = report.longrepr
+        if isinstance(longrepr, tuple):
+            longrepr = [str(longrepr[0]), longrepr[1], str(longrepr[2])]
+        elif longrepr is not None:
+            longrepr = report.longreprtext
+        record = {"nodeid": report.nodeid, "when": report.when, "outcome": report.outcome,
+                  "longrepr": longrepr, "duration": report.duration, "sections": list(report.sections)}
+        with open(os.environ[_REPORT_FILE], "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The browser tests in a process of their own, overlapping with the rest of the session
+
+_REPORT_FILE = "BROWSER_TESTS_REPORT_FILE"
+_CHILD = pytest.StashKey["BrowserProcess"]()
+
+
+class BrowserProcess:
+    """`pytest <the selected browser tests>` against the session's site, once it is built; its
+    reports arrive test by test."""
+
+    def __init__(self, config: pytest.Config, nodeids: list[str]):
+        self.config, self.nodeids = config, nodeids
+        self.reports: dict[str, list[dict]] = {}
+        self.problem = ""                       # why a test has no report, if one has none
+        self.inline = False                     # the site build failed: run the tests here instead
+        self.process: subprocess.Popen | None = None
+        self.changed = threading.Condition()
+        self.done = False
+        threading.Thread(target=self._run, name="browser-tests", daemon=True).start()
+
+    def _run(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="browser-tests-"))
+        try:
+            build = session_build(self.config).wait()
+            if build.returncode != 0:
+                self.inline = True  # the `site` fixture then reports the failed build, test by test
+                return
+            report_file, log = folder / "reports.jsonl", folder / "output.txt"
+            report_file.touch()
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+            env.update({"BROWSER_TESTS_SITE": str(build.site), _REPORT_FILE: str(report_file),
+                        "BROWSER_TESTS_INLINE": "1"})
+            args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header",
+                    "-o", "addopts=", "--strict-markers", *self.nodeids]
+            with open(log, "w", encoding="utf-8") as output, open(report_file, encoding="utf-8") as reports:
+                self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                                stdout=output, stderr=subprocess.STDOUT)
+                pending = ""
+                while True:
+                    finished = self.process.poll() is not None
+                    pending += reports.read()
+                    *lines, pending = pending.split("\n")
+                    if lines:
+                        with self.changed:
+                            for line in lines:
+                                record = json.loads(line)
+                                self.reports.setdefault(record["nodeid"], []).append(record)
+                            self.changed.notify_all()
+                    if finished:
+                        break
+                    time.sleep(0.2)
+            if self.process.returncode not in (0, 1):
+                self.problem = (f"the browser tests' process ended with {self.process.returncode}:\n"
+                                + log.read_text(encoding="utf-8", errors="replace")[-4000:])
+        except Exception as err:  # report it on every browser test rather than lose it
+            self.problem = f"the browser tests' process could not run: {err!r}"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            with self.changed:
+                self.done = True
+                self.changed.notify_all()
+
+    def results(self, nodeid: str) -> list[dict] | None:
+        """The reports of one test, once its teardown is reported (None: run it here instead)."""
+        with self.changed:
+            while not self.done and not any(r["when"] == "teardown" for r in self.reports.get(nodeid, [])):
+                self.changed.wait()
+        if self.inline:
+            return None
+        return self.reports.get(nodeid) or [{
+            "when": "setup", "outcome": "failed", "duration": 0, "sections": [],
+            "longrepr": self.problem or "the browser tests' process did not report this test"}]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+
+
+def pytest_collection_finish(session):
+    """Start the browser process if this session also runs other tests (otherwise there is nothing
+    to overlap with)."""
+    config = session.config
+    if config.option.collectonly or os.environ.get("BROWSER_TESTS_INLINE") or os.environ.get(
+            "BROWSER_TESTS_SITE"):
+        return
+    browser_items = [item for item in session.items if item.path.is_relative_to(HERE)]
+    if missing_requirements():
+        return  # skipped (or, under CI, failed) here at once: no process, no waiting for the site
+    if browser_items and len(browser_items) < len(session.items):
+        config.stash[_CHILD] = BrowserProcess(config, [item.nodeid for item in browser_items])
+
+
+def pytest_unconfigure(config):
+    if _CHILD in config.stash:
+        config.stash[_CHILD].stop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Report the browser process's results for this test, under its name."""
+    child = item.config.stash.get(_CHILD, None)
+    if child is None or not item.path.is_relative_to(HERE):
+        return None
+    records = child.results(item.nodeid)
+    if records is None:
+        return None
+    from _pytest.reports import TestReport
+
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    for record in records:
+        longrepr = record["longrepr"]
+        if isinstance(longrepr, list):
+            longrepr = tuple(longrepr)
+        report = TestReport(item.nodeid, item.location, {name: 1 for name in item.keywords},
+                            record["outcome"], longrepr, record["when"],
+                            sections=[tuple(section) for section in record["sections"]],
+                            duration=record["duration"])
+        item.ihook.pytest_runtest_logreport(report=report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI the browser tests are required: a skipped one fails the run."""
+    if in_ci() and _SKIPPED and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if in_ci() and _SKIPPED:
+        terminalreporter.write_line(f"CI=true: {len(_SKIPPED)} browser tests were skipped, which fails "
+                                    f"the run (first: {_SKIPPED[0]})", red=True)
+
+
 @pytest.fixture(scope="session")
 def built_site(request) -> Path:
     """The session's strict build; BROWSER_TESTS_SITE=<folder> reuses an earlier `mkdocs build` instead."""
@@ -77,33 +295,18 @@ def served(built_site) -> Iterator[SiteServer]:
 
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail(f"The browser tests need headless Chromium; none was found.\n{INSTALL}", pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("The browser tests drive Chromium with Playwright: pip install -r requirements.txt "
-                    "(never `playwright install`: the tests use the system's Chromium).", pytrace=False)
+    # never `playwright install`: the tests drive the system's Chromium
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is missing ({AXE.relative_to(ROOT)}). Install it: cd tests/browser && npm ci",
-                    pytrace=False)
     return AXE.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def cjk_font() -> None:
-    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
-    if not fonts.stdout.strip():
-        pytest.fail(f"No Chinese font: Chromium would draw Chinese as boxes.\n{INSTALL}", pytrace=False)
 
 
 @dataclass

@@ -150,7 +150,7 @@ def test_theme_follows_the_system_and_the_toggle_switches_and_is_remembered(open
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_home_page_on_a_phone_and_a_wide_screen_in_both_themes(open_context, served, cjk_font, lang):
+def test_home_page_on_a_phone_and_a_wide_screen_in_both_themes(open_context, served, lang):
     """Screenshots to look at (build/screenshots/), nothing wider than the screen, and the bytes a
     first visit transfers (build/screenshots/page-weight-<lang>.json)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,47 @@
+"""The machine stamp every result file carries: hardware, software and date.
+
+    from benchmarks.stamp import machine_stamp
+    machine_stamp(torch.device("cpu"))   # {"date": ..., "cpu": ..., "gpu": ..., "torch": ..., ...}
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+
+import cpuinfo
+import psutil
+import torch
+
+from tools.machine_report import cpu_generation, cpu_quota, cpuinfo_facts
+
+
+def machine_stamp(device: torch.device | None = None) -> dict:
+    """Hardware, software and date, for every result file a benchmark writes."""
+    stamp = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
+        "cpu": cpuinfo.get_cpu_info().get("brand_raw", platform.processor()),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "logical_cpus": psutil.cpu_count(logical=True),
+        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        else psutil.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+        "os": platform.platform(terse=True),
+    }
+    cpu = cpuinfo_facts(cpuinfo.get_cpu_info())
+    stamp["cpu_generation"] = cpu_generation(cpu)["name"]  # from CPUID: brand strings in VMs hide it
+    stamp["hypervisor"] = "hypervisor" in (cpu["flags"] or [])  # a VM: vCPUs, not cores
+    stamp["cpu_quota"] = cpu_quota()  # a cgroup limit, in CPUs, or None
+    if torch.cuda.is_available():
+        props = torch.cuda.get_device_properties()
+        stamp["gpu_capability"] = f"{props.major}.{props.minor}"
+        stamp["gpu_sms"] = props.multi_processor_count
+        stamp["gpu_memory_bytes"] = props.total_memory
+    if device is not None:
+        stamp["device"] = str(device)
+    return stamp

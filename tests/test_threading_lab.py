@@ -1,0 +1,98 @@
+"""The threading lab: `--quick` runs and writes a well-formed, stamped result; its figures build,
+with and without a result file; and the parallel-region probe tells relu from log_softmax.
+
+Only shapes and facts are checked, never a timing: times depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import figures_threading, threading_lab
+from tests.pages import ROOT
+
+LINUX = Path("/proc/self/task").is_dir()
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("threading") / "threading-test.json"
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    result = subprocess.run([sys.executable, "-m", "benchmarks.threading_lab", "--quick", "--out", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["file"] = "results/threading-test.json"  # what make_figures.load_results adds
+    return data
+
+
+def test_result_is_stamped_and_complete(quick):
+    assert quick["benchmark"] == "threading" and quick["quick"] is True
+    assert quick["command"].startswith("python -m benchmarks.threading_lab --quick")
+    stamp = quick["stamp"]
+    assert {"date", "cpu", "logical_cpus", "usable_cpus", "torch", "cpu_generation", "hypervisor",
+            "cpu_quota"} <= set(stamp)
+    results = quick["results"]
+    counts = results["thread_counts"]
+    assert counts[0] == 1 and results["usable_cpus"] in counts and counts[-1] == 2 * results["usable_cpus"]
+    for condition in ("idle", "loaded"):
+        for workload in ("iris_epoch", "matmul"):
+            points = results["sweep"][condition][workload]
+            assert [p["threads"] for p in points] == counts
+            for p in points:
+                assert p["q1_s"] <= p["median_s"] <= p["q3_s"]
+                assert len(p["samples_s"]) == results["settings"]["rounds"]
+    many = str(max(2, results["usable_cpus"]))
+    for op in results["tiny_ops"]:
+        assert set(op["idle"]) == set(op["loaded"]) == {"1", many}
+
+
+@pytest.mark.skipif(not LINUX, reason="the probe counts threads in /proc/self/task (Linux only)")
+def test_which_tiny_ops_open_a_parallel_region(quick):
+    found = {op["op"]: op["opens_parallel_region"] for op in quick["results"]["tiny_ops"]}
+    assert found == {"relu": False, "log_softmax_backward": True, "nll_loss_backward": True}
+
+
+@pytest.mark.skipif(not LINUX, reason="the probe counts threads in /proc/self/task (Linux only)")
+@pytest.mark.parametrize(("op", "opens"), [("relu (1000x1000)", True), ("sum (bias gradient)", False)])
+def test_grain_size_decides(op, opens):
+    """relu on 120x10 runs inline; on a million elements it is above the grain size and goes parallel."""
+    assert threading_lab.opens_parallel_region(op) is opens
+
+
+def test_figures_from_the_quick_result(quick, tmp_path):
+    figures_threading.make([quick], tmp_path, tmp_path)
+    en = (tmp_path / "threading.en.md").read_text(encoding="utf-8")
+    zh = (tmp_path / "threading.zh.md").read_text(encoding="utf-8")
+    assert "`--quick`" in en and "`--quick`" in zh
+    assert "assets/plots/threading-test.svg" in en and "log_softmax_backward" in zh
+    assert (tmp_path / "threading-test.en.svg").is_file() and (tmp_path / "threading-test.zh.svg").is_file()
+
+
+def test_figures_without_a_result_file(tmp_path):
+    (tmp_path / "threading-old.en.svg").write_text("stale")
+    figures_threading.make([], tmp_path, tmp_path)
+    assert "python -m benchmarks.threading_lab" in (tmp_path / "threading.en.md").read_text(encoding="utf-8")
+    assert "python -m benchmarks.threading_lab" in (tmp_path / "threading.zh.md").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("*.svg"))
+
+
+@pytest.mark.parametrize("args", [["--out", "x.txt"], ["--rounds", "3"]])
+def test_bad_input_exit_code_2(args):
+    result = subprocess.run([sys.executable, "-m", "benchmarks.threading_lab", *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("usable", "counts"), [
+    (1, [1, 2]), (2, [1, 2, 4]), (6, [1, 2, 3, 4, 5, 6, 12]),
+    (64, [1, 2, 3, 4, 5, 6, 7, 8, 16, 32, 64, 128]),
+])
+def test_thread_counts(usable, counts):
+    assert threading_lab.thread_counts(usable) == counts
