@@ -372,7 +372,8 @@ def test_needs_of_reads_the_comment_above_the_markers(tmp_path):
 @pytest.mark.parametrize(("markdown", "message"), [
     ("<!--needs: snippets/no_such.py-->\n```python\nx\n```\n", "does not exist"),
     ("<!--needs: docs/index.zh.md-->\n```python\nx\n```\n", "outside snippets, tools"),
-    ("<!--needs: snippets/iris_setup.py-->\n```text\nls\n```\n", "belongs above a ```python or ```bash block"),
+    ("<!--needs: snippets/iris_setup.py-->\n```text\nls\n```\n",
+     "belongs above a ```python or ```bash block"),
     ("<!--needs: snippets/iris_setup.py-->\n\nProse.\n\n```python\nx\n```\n", "stands above no code block"),
 ])
 def test_a_wrong_needs_line_fails_the_build(markdown, message):

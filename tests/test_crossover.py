@@ -209,16 +209,40 @@ def analysed():
 
 
 def test_model_reproduces_the_committed_measurements(analysed):
-    """Computed from the committed files: the error the page states, within the goal it states."""
+    """Computed from the committed files: the error the page states, within the goal it states. The
+    leave-one-out fits (CPU: four constants; GPU: the host's cost per step) must reach the goal on every
+    machine, and no point may be off by a factor of two or more (a fit that extrapolates past its data,
+    as the break between the memory throughputs once did on the H200 host, shows up here). Constants
+    the tool measured must reach the goal too, unless an older version of the tool measured them or
+    the CPU differs: then the page shows the error and says why."""
     assert analysed, "no committed grid (results/overheads-*.json) to validate against"
     for name, (_sets, a) in analysed.items():
         assert len(a["cpu_points"]) >= 12, name
         assert a["loo"]["median"] <= figures.GOAL, (name, a["loo"])
-        assert a["loo"]["worst"] < 0.5, (name, a["loo"])
-        if "measured" in a and not a["other_cpu"]:
+        assert a["loo"]["worst"] < 1.0, (name, a["loo"])
+        if "measured" in a and not a["other_cpu"] and not a["legacy"]:
             assert a["measured_err"]["median"] <= figures.GOAL, (name, a["measured_err"])
-        if "gpu_err" in a:
+        if a["gpu_points"]:
+            assert len(a["gpu_points"]) >= 12, name
+            assert a["gpu_loo"]["median"] <= figures.GOAL, (name, a["gpu_loo"])
+            assert a["gpu_loo"]["worst"] < 1.0, (name, a["gpu_loo"])
+        if "gpu_err" in a and not a["legacy"]:
             assert a["gpu_err"]["median"] <= figures.GOAL, (name, a["gpu_err"])
+
+
+def test_the_h200_validation_is_on_the_page(analysed):
+    """The committed H200 session: its CPU and CUDA grids, both races and the constants an older tool
+    measured there are all validated, and the page's table says which rows miss the goal."""
+    sets, a = analysed["h200"]
+    assert set(sets["race"]) == {"cpu", "cuda"} and a["legacy"] and a["gpu_measured"]
+    assert [p["source"] for p in a["gpu_points"]].count("race") == 1
+    text = (ROOT / "results" / "tables" / "crossover-validation.en.md").read_text(encoding="utf-8")
+    h200 = text[text.index("GPU: NVIDIA H200"):]
+    rows = [line.split(" | ") for line in h200.splitlines() if line.startswith("| GPU |") and "older" in line]
+    verdict = "met" if a["gpu_err"]["median"] <= figures.GOAL else "missed"
+    assert rows and rows[0][-1].rstrip(" |") == verdict
+    prediction = (ROOT / "results" / "tables" / "crossover-prediction.en.md").read_text(encoding="utf-8")
+    assert "| 1 000 | 120 – 1 200 |" in prediction  # the measured crossover at hidden 1 000
 
 
 def test_fitted_constants_go_through_the_tools_model(analysed):
@@ -301,7 +325,7 @@ def test_gpu_results_are_validated_the_same_way(tmp_path):
     grid = overheads["results"]["underuse"]
     grid["cuda"] = [[model.gpu_step_seconds(model.step_for(b, h, "cuda"), cpu, gpu)
                      for h in grid["hidden_widths"]] for b in grid["batch_sizes"]]
-    race = copy.deepcopy(sets["race"])
+    race = copy.deepcopy(sets["race"]["cpu"])
     race["results"]["device"] = "cuda"
     machine = "nvidia-h200"
     results = [{**overheads, "stamp": stamp, "file": f"results/overheads-{machine}.json"},
@@ -313,10 +337,15 @@ def test_gpu_results_are_validated_the_same_way(tmp_path):
     names = sorted(p.name for p in plots.iterdir())
     assert names == [f"crossover-{machine}.{lang}.svg" for lang in ("en", "zh")]
     validation = (tables / "crossover-validation.en.md").read_text(encoding="utf-8")
-    gpu_rows = [line for line in validation.splitlines() if line.startswith("| GPU |")]
-    assert gpu_rows[0].split(" | ")[2:4] == ["13", "0 %"]  # the grid is the model's; the race is measured
+    summary = validation.split("![")[0]  # the summary table, before the plot and the points
+    gpu_rows = [line for line in summary.splitlines() if line.startswith("| GPU |")]
+    assert len(gpu_rows) == 2 and "host's cost per step fitted" in gpu_rows[0]
+    measured_row = gpu_rows[1].split(" | ")
+    assert "constants the tool measured" in measured_row[1]
+    assert measured_row[2:4] == ["13", "0 %"]  # the grid is the model's; the race is measured
     assert "this machine has no GPU measurement" not in validation
     constants = (tables / "crossover-constants.en.md").read_text(encoding="utf-8")
     assert "GPU constants measured on NVIDIA H200" in constants
+    assert "The host's cost fitted to the GPU grid" in constants
     prediction = (tables / "crossover-prediction.zh.md").read_text(encoding="utf-8")
-    assert "NVIDIA H200" in prediction and "级" not in prediction.split("|")[8]
+    assert "实测：交叉点所在区间" in prediction and "级" not in prediction.split(f"**{machine}**")[1]

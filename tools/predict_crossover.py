@@ -370,16 +370,21 @@ def _columns(step, size):
 def fit_cpu(points, t_op, matmul):
     """CPU constants fitted to measured [(step, seconds), ...]: least squares of the relative error,
     the break size searched in quarter octaves between the caches' and main memory's sizes, every
-    constant positive and memory no faster above the break than below; None if no fit is. Assumes the
-    steps are memory-bound (the flops term is left out of the fit)."""
+    constant positive, memory no faster above the break than below, and a separate throughput above
+    the break only where two or more steps measure it; None if no fit is. Assumes the steps are
+    memory-bound (the flops term is left out of the fit)."""
     best = None
+    largest = [max((op.bytes for op in step.ops if op.name not in ROWWISE), default=0) for step, _ in points]
     for q in range(72, 113):  # break sizes 256 KiB .. 256 MiB
         size = 2 ** (q / 4)
         rows = [[c / seconds for c in _columns(step, size)] for step, seconds in points]
+        # A throughput above the break is measured only if at least two steps move ops wholly above it;
+        # otherwise the break would sit beyond the data and R_big be guessed from nothing.
+        above = sum(b >= 2 * size for b in largest) >= 2
         # Fewer unknowns where the data cannot tell them apart: one memory throughput on both sides of
         # the break, or one throughput for every op.
         for design, expand in (
-                (rows, lambda c: c),
+                *([(rows, lambda c: c)] if above else []),
                 ([[r[0], r[1] + r[2], r[3]] for r in rows], lambda c: [c[0], c[1], c[1], c[2]]),
                 ([[r[0], r[1] + r[2] + r[3]] for r in rows], lambda c: [c[0], c[1], c[1], c[1]])):
             coef = _least_squares(design)
