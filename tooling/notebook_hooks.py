@@ -9,16 +9,28 @@ mkdocs-jupyter executes and renders. These hooks:
   both languages, as the Markdown pages have (nbconvert would slug the text and show the braces);
 * remove what nbconvert's template loads from other hosts (an empty MathJax <script src="">, a
   mermaid import from a CDN): the notebook uses neither;
+* give each plot the alt text its page states in a `<!--figure-alt: ...-->` comment (in the Markdown
+  cell before the code cell that draws it, in order): nbconvert writes "No description has been
+  provided for this image" for every image, and a plot drawn without a stated alt text is reported as
+  a warning, which fails the strict build;
+* keep only the notebook CSS the page uses: nbconvert inlines all of JupyterLab's stylesheet (about
+  570 kB, 3 000 rules for dialogs, menus, file browsers...) into every notebook page, and parsing and
+  matching it was most of the page's load time on a phone; rules whose selectors name a class that the
+  page does not contain are dropped;
 * write the notebook as `<name>.ipynb` next to the page, for the download link on the page.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tempfile
+from html import escape
 from pathlib import Path
+
+log = logging.getLogger("mkdocs.hooks.notebook")
 
 _NB_WRAPPER = 'class="jupyter-wrapper"'
 _NB_HEADING = re.compile(
@@ -30,6 +42,8 @@ _NB_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?<
 # nbconvert writes out as bare text at the top of the notebook.
 _NB_FRONT_MATTER = re.compile(r'(<div class="jp-Notebook"[^>]*>)\s*---\n.*?\n---\n?', re.S)
 _NB_TEST_MARKER = re.compile(r"^<!--\s*pytest[-.:\w()\"' =,]*-->\n?", re.M)
+_FIGURE_ALT = re.compile(r"^<!--\s*figure-alt:\s*(.*?)\s*-->\n?", re.M | re.S)
+_NO_ALT = 'alt="No description has been provided for this image"'
 
 
 def on_config(config):
@@ -65,7 +79,78 @@ def on_page_content(html: str, page, config, files) -> str:
     page.toc.items[:] = [item for item in page.toc.items if f'id="{item.id}"' in html]
     if page.title:
         page.title = _HEADING_ID.sub("", page.title)
+    html = _figure_alt_texts(html, page)
     _write_ipynb(page)
+    return html
+
+
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+_CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
+_SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_NOT = re.compile(r":not\((?:[^()]|\([^()]*\))*\)")
+# The stylesheet is scoped by prefixing every selector with `.jupyter-wrapper`, which turns `:root` and
+# `body` rules (80 kB of icon variables) into selectors that can never match.
+_NEVER = re.compile(r"\S\s+(?::root|html|body)(?![\w-])")
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Notebook pages: drop the inlined notebook CSS rules that nothing on the page can match."""
+    if _NB_WRAPPER not in output:
+        return output
+    start = output.find("<article")  # the notebook's styles come first in the page's content
+    used = {name for attr in _CLASS_ATTR.findall(output) for name in attr.split()}
+    head, body = output[:start], output[start:]
+    return head + _STYLE.sub(lambda m: m[1] + _prune_css(m[2], used) + m[3], body)
+
+
+def _top_level_split(selector: str) -> list[str]:
+    """'a, :is(b, c)' -> ['a', ' :is(b, c)']: commas outside parentheses."""
+    parts, depth, current = [], 0, []
+    for char in selector:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    return [*parts, "".join(current)]
+
+
+def _prune_css(css: str, used: set[str]) -> str:
+    """The rules of `css` that can match: every class a selector requires is in `used` (classes under
+    :not() are not required), and no `:root`/`body` sits inside another element. At-rules other than
+    @media/@supports (fonts, keyframes) are kept."""
+    import tinycss2
+
+    kept = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            selectors = [sel for sel in _top_level_split(tinycss2.serialize(rule.prelude))
+                         if set(_SELECTOR_CLASS.findall(_NOT.sub("", sel))) <= used
+                         and not _NEVER.search(sel)]
+            if selectors:
+                kept.append(",".join(sel.strip() for sel in selectors)
+                            + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule":
+            keyword = rule.lower_at_keyword
+            if keyword in ("media", "supports") and rule.content is not None:
+                inner = _prune_css(tinycss2.serialize(rule.content), used)
+                if inner:
+                    kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+            elif keyword != "charset":
+                kept.append(tinycss2.serialize([rule]))
+    return "".join(kept)
+
+
+def _figure_alt_texts(html: str, page) -> str:
+    """Each drawn image gets, in order, the alt text of the page's next `<!--figure-alt: ...-->`."""
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    texts = [" ".join(text.split()) for text in _FIGURE_ALT.findall(source)]
+    if html.count(_NO_ALT) != len(texts):
+        log.warning(f"{page.file.src_uri}: {html.count(_NO_ALT)} plots, {len(texts)} <!--figure-alt: ...--> "
+                    "comments: write one alt text (what the plot shows) before each code cell that draws one")
+    for text in texts:
+        html = html.replace(_NO_ALT, f'alt="{escape(text, quote=True)}"', 1)
     return html
 
 
@@ -77,7 +162,7 @@ def _write_ipynb(page) -> None:
     notebook.metadata.pop("jupytext", None)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            lines = _NB_TEST_MARKER.sub("", cell.source).split("\n")
+            lines = _FIGURE_ALT.sub("", _NB_TEST_MARKER.sub("", cell.source)).split("\n")
             cell.source = "\n".join(_HEADING_ID.sub("", line) if line.startswith("#") else line
                                     for line in lines).strip()
     notebook.cells = [cell for cell in notebook.cells  # no empty cells, no front-matter raw cell

@@ -89,7 +89,7 @@ def check_copy_buttons(page, lang: str) -> list[str]:
     if buttons.count() != blocks.count():
         problems.append(f"{blocks.count()} code blocks, {buttons.count()} copy buttons")
     page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
-    first = blocks.first
+    first = page.locator("div.highlight pre:has(> code):visible").first  # not one folded away in <details>
     first.scroll_into_view_if_needed()
     first.hover()
     button = first.locator("button[data-md-type=copy]")
