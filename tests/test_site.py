@@ -173,3 +173,12 @@ def test_missing_snippet_fails_the_build_naming_the_file(tmp_path):
     result = _small_build(tmp_path, '\n```python\n--8<-- "snippets/no_such.py"\n```\n')
     assert result.returncode != 0
     assert "snippets/no_such.py" in result.log
+
+
+def test_every_image_keeps_its_space_before_it_loads(site):
+    """Images load lazily (tooling/reader_hooks.py); each has its size, so nothing below it moves
+    when it arrives (a jump to a heading below a plot landed half a screen off without)."""
+    unsized = [f"{page.relative_to(site)}: {img.get('src', '')[:60]}"
+               for page in _html_pages(site) for img in _soup(page).select("article img")
+               if not (img.get("width") and img.get("height"))]
+    assert not unsized, "\n".join(unsized)

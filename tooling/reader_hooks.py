@@ -7,7 +7,10 @@ cannot disagree. A nav title left untranslated in a non-default language (no ent
 `nav_translations`) is reported as a warning, which fails the strict build.
 
 Plots: every image of a page loads when the reader scrolls near it (`loading="lazy"`), and is decoded
-off the main thread: a chapter's plots no longer hold up its first screen.
+off the main thread: a chapter's plots no longer hold up its first screen. A plot (an SVG under docs/,
+or a notebook's PNG inlined as data) gets its width and height from the image itself, so its space is
+kept before it loads: without them, a plot
+that arrived after a jump to a heading below it pushed the heading off the screen (tests/browser).
 
 Source link: a page links the source repository as `[...](SOURCE_URL)`; the link gets extra.source_url,
 the address the header's link (tooling/theme/partials/source-link.html) uses.
@@ -15,8 +18,13 @@ the address the header's link (tooling/theme/partials/source-link.html) uses.
 
 from __future__ import annotations
 
+import base64
 import logging
+import posixpath
 import re
+import struct
+from pathlib import Path
+from xml.etree import ElementTree
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
@@ -27,6 +35,11 @@ CHAPTER_TITLE = re.compile(r"^(?P<major>\d+)(?:\.(?P<minor>\d+))?\s+\S")
 _FIRST_H1 = re.compile(r"(<h1\b[^>]*>)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _IMG_WITHOUT_LOADING = re.compile(r"<img (?![^>]*\bloading=)")
+_SVG_WITHOUT_SIZE = re.compile(r'<img (?![^>]*\bwidth=)(?P<attrs>[^>]*\bsrc="(?P<src>[^":]+\.svg)"[^>]*)>')
+_PNG_WITHOUT_SIZE = re.compile(
+    r'<img (?![^>]*\bwidth=)(?P<attrs>[^>]*\bsrc="data:image/png;base64,(?P<head>[A-Za-z0-9+/]{32})[^>]*)>')
+_LENGTH = re.compile(r"^\s*(?P<number>[\d.]+)\s*(?P<unit>pt|px)?\s*$")
+PX_PER_UNIT = {"pt": 4 / 3, "px": 1.0, None: 1.0}
 LABEL = {
     "zh": {"chapter": "第 {major} 章", "part": "第 {major} 章 · {major}.{minor}"},
     "en": {"chapter": "Chapter {major}", "part": "Chapter {major} · {major}.{minor}"},
@@ -69,7 +82,48 @@ def on_nav(nav, config, files):
     return nav
 
 
+def svg_size(path: Path) -> tuple[int, int] | None:
+    """An SVG file's width and height in CSS pixels, from its root element; None if it has none."""
+    root = ElementTree.parse(path).getroot()
+    found = [_LENGTH.match(root.get(name, "")) for name in ("width", "height")]
+    if not all(found):
+        return None
+    return tuple(round(float(f["number"]) * PX_PER_UNIT[f["unit"]]) for f in found)
+
+
+def png_size(head: bytes) -> tuple[int, int]:
+    """A PNG's width and height from its first 24 bytes (the signature, then the IHDR chunk)."""
+    return struct.unpack(">II", head[16:24])
+
+
+def _plot_file(src: str, page, config) -> Path | None:
+    """The file under docs/ an image's src names (mkdocs-static-i18n's suffix: race.svg -> race.zh.svg)."""
+    docs, language = Path(config.docs_dir), _language(config)
+    name = posixpath.normpath(posixpath.join(page.url, src))  # src is relative to the page's URL
+    name = name.removeprefix(f"{language}/")  # a language's pages are built under /<language>/
+    stem, suffix = posixpath.splitext(name)
+    for candidate in (f"{stem}.{language}{suffix}", name):
+        if (docs / candidate).is_file():
+            return docs / candidate
+    return None
+
+
+def _sized(found: re.Match, page, config) -> str:
+    path = _plot_file(found["src"], page, config)
+    size = path and svg_size(path)
+    if not size:
+        return found[0]
+    return f'<img width="{size[0]}" height="{size[1]}" {found["attrs"]}>'
+
+
+def _png_sized(found: re.Match) -> str:
+    width, height = png_size(base64.b64decode(found["head"]))
+    return f'<img width="{width}" height="{height}" {found["attrs"]}>'
+
+
 def on_page_content(html: str, page, config, files) -> str:
+    html = _SVG_WITHOUT_SIZE.sub(lambda found: _sized(found, page, config), html)
+    html = _PNG_WITHOUT_SIZE.sub(_png_sized, html)
     html = _IMG_WITHOUT_LOADING.sub(r'<img loading="lazy" decoding="async" ', html)
     label = chapter_label(page.title, _language(config))
     if label is None:

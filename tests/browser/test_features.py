@@ -80,6 +80,10 @@ def test_search_finds_each_page_by_a_heading_word_in_the_readers_language(
         box.click()
         box.fill("")
         box.press("End")
+        # The empty query's text, once this page has loaded the index ("Initializing search" until
+        # then: a busy machine loads it late, and a query typed before it gets no results).
+        page.wait_for_function(
+            "(p) => document.querySelector('.md-search-result__meta').textContent === p", arg=placeholder)
         # End: the key-up that an input method's commit also sends, on which Material searches.
         box.fill(word)
         box.press("End")
