@@ -20,6 +20,8 @@ import re
 import statistics
 from pathlib import Path
 
+from benchmarks.figures_overheads import launch_groups
+
 LANGS = ("zh", "en")
 DECISION = "gpu-payoff.md#which-device"  # the full decision section, relative to the embedding page
 CROSSOVER = "crossover.md"  # the latency model that predicts a reader's own crossover
@@ -84,8 +86,8 @@ T = {
         "numpy": "参照：NumPy",
         "item": "单次 `.item()`",
         "epoch_item": "每轮（每轮都 `.item()`）",
-        "ops": "每轮的顶层算子",
-        "per_op": "每个顶层算子摊到",
+        "ops": "每轮的计算算子（不算只改元数据的）",
+        "per_op": "每个计算算子摊到",
         "vs_numpy": "PyTorch 的用时 ÷ NumPy 的用时",
         "pending": "待测",
         "same_epoch": "原始实验的同一轮训练，在这台机器的几个结果里用时各不相同：{items}。",
@@ -167,8 +169,8 @@ T = {
         "numpy": "reference: NumPy",
         "item": "one `.item()`",
         "epoch_item": "per epoch, `.item()` every epoch",
-        "ops": "top-level ops per epoch",
-        "per_op": "epoch time per top-level op",
+        "ops": "computing ops per epoch (metadata-only ops left out)",
+        "per_op": "epoch time per computing op",
         "vs_numpy": "PyTorch's time ÷ NumPy's time",
         "pending": "not measured yet",
         "same_epoch": "The same epoch of the seed loop takes a different time in each of this "
@@ -251,6 +253,11 @@ def _measured(value) -> bool:
     return value is not None and not (isinstance(value, dict) and "not_measured" in value)
 
 
+def _computing_ops(launch: dict) -> int:
+    """Top-level ops per epoch that compute: the metadata-only ones (t, view, detach) launch nothing."""
+    return launch["top_level_ops"] - launch_groups(launch)["metadata"]
+
+
 def _prefer_full(found: list[dict]) -> list[dict]:
     """Full runs before --quick ones, then by file name."""
     return sorted(found, key=lambda r: (bool(r.get("quick")), r.get("file", "")))
@@ -278,10 +285,9 @@ def gpu_overheads(results: list[dict]) -> dict | None:
 
 
 def same_host_cpu_race(results: list[dict], gpu_race: dict) -> dict | None:
-    """The CPU race of the GPU machine's own host if one is committed, else the first CPU race."""
-    host = gpu_race["stamp"].get("cpu")
-    cpu = races(results, "cpu")
-    return next((r for r in cpu if r["stamp"].get("cpu") == host), cpu[0] if cpu else None)
+    """The CPU race of the GPU machine's own host (the same CPU, core counts and GPU in its stamp), if
+    one is committed. Not a CPU of the same name elsewhere: two VMs both say "Intel(R) Xeon(R)"."""
+    return next((r for r in races(results, "cpu") if _machine_key(r) == _machine_key(gpu_race)), None)
 
 
 def _row(result: dict, name: str) -> dict | None:
@@ -431,11 +437,12 @@ def verdict(results: list[dict], lang: str) -> str:
     bullets = []
     headline_key = "cpu_wins"
     # with a GPU result, the CPU side is that machine's own CPU where its race was committed
-    host = same_host_cpu_race(results, gpu[0]) if gpu else (cpu[0] if cpu else None)
-    if host is not None:
-        bullets.append(_cpu_bullet(host, lang))
-        used.append(host)
-    if gpu:
+    host = same_host_cpu_race(results, gpu[0]) if gpu else None
+    shown = host or (cpu[0] if cpu else None)
+    if shown is not None:
+        bullets.append(_cpu_bullet(shown, lang))
+        used.append(shown)
+    if gpu:  # GPU against CPU only on the same host: another machine's CPU would compare two machines
         text, headline_key = _gpu_bullet(host, gpu[0], lang)
         bullets.append(text)
         used.append(gpu[0])
@@ -526,16 +533,11 @@ def _overheads_table(result: dict, lang: str) -> list[str]:
         t["item"],
         [fmt_time(item[d]["item_idle_s"]) if _measured(item.get(d)) else t["pending"] for d in devices],
     )
-    add(
-        t["ops"],
-        [str(launch[d]["top_level_ops"]) if _measured(launch.get(d)) else t["pending"] for d in devices],
-    )
+    computing = {d: _computing_ops(launch[d]) for d in devices if _measured(launch.get(d))}
+    add(t["ops"], [str(computing[d]) if d in computing else t["pending"] for d in devices])
     add(
         t["per_op"],
-        [
-            fmt_time(launch[d]["epoch_s_per_top_level_op"]) if _measured(launch.get(d)) else t["pending"]
-            for d in devices
-        ],
+        [fmt_time(launch[d]["epoch_s"] / computing[d]) if d in computing else t["pending"] for d in devices],
     )
     numpy = res.get("numpy")
     if numpy:

@@ -26,7 +26,8 @@ machine-report-<tag>.json. Every file is checked against its schema (benchmarks/
 Bring the JSON files back into results/ and run `python -m benchmarks.make_figures`: the pages
 show them (CONTRIBUTING.md, "Running the GPU measurements").
 
---dry-run does the same on the CPU with tiny sizes, skipping (not faking) what needs CUDA; its files
+--dry-run does the same on the CPU with tiny sizes, skipping (not faking) what needs CUDA and the
+race's compiles (tests/test_race.py runs those); its files
 say "quick": true and are for checking the machinery, never for committing. Exit status: 0 when every
 part that should run ran and wrote a valid file, 1 otherwise, 2 for bad options (no CUDA device
 without --dry-run included).
@@ -208,8 +209,8 @@ class Session:
             ]
         if part.name in ("race-cuda", "race-cpu"):
             device = part.name.removeprefix("race-")
-            size = (
-                ["--epochs", "40", "--chunk", "10", "--models", "4", "--quick"]
+            size = (  # a rehearsal skips the compiles (a minute on a CPU; tests/test_race.py runs them)
+                ["--epochs", "40", "--chunk", "10", "--models", "4", "--quick", "--no-compile"]
                 if dry
                 else ["--epochs", str(EPOCHS)]
             )
