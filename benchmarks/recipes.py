@@ -19,6 +19,9 @@ from snippets.iris_setup import IrisMLP, accuracy, load_iris_tensors, train_full
 from snippets.overhead_numpy import numpy_epoch, numpy_params
 
 LOSS_TOLERANCE = 1e-5  # largest |loss - seed loop's loss| allowed at any epoch, the final one included
+# The race trains 20 000 epochs, not check_recipes' 300: rounding in another order drifts further (gradients
+# by hand reached 1.35e-5 by epoch 20 000 on an Emerald Rapids CPU). Still 1e-4 of a loss near 0.04.
+RACE_LOSS_TOLERANCE = 1e-4
 EPOCHS_PER_CALL = 10  # recipe 7c: epochs per compiled call
 
 
