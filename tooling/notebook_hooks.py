@@ -4,7 +4,8 @@ The Iris notebook is a jupytext Markdown notebook per language (docs/iris-notebo
 mkdocs-jupyter executes and renders. These hooks:
 * let the kernel draw plots: a build with MPLBACKEND=Agg (the tests set it) would give the kernel a
   backend that shows nothing, so the variable is dropped and ipykernel picks its inline backend;
-* start kernels over IPC, so ipykernel does not log a "running over TCP" WARNING into the build log;
+* start kernels over IPC, so ipykernel does not log a "running over TCP" WARNING into the build log,
+  and give them KERNEL_STARTUP_TIMEOUT seconds to start (nbclient's default, 60 s, failed a busy build);
 * give notebook headings the explicit ids written in the source (`## 数据 { #data }`), identical in
   both languages, as the Markdown pages have (nbconvert would slug the text and show the braces);
 * remove what nbconvert's template loads from other hosts (an empty MathJax <script src="">, a
@@ -32,6 +33,7 @@ from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.notebook")
 
+KERNEL_STARTUP_TIMEOUT = 300  # seconds
 _NB_WRAPPER = 'class="jupyter-wrapper"'
 _NB_HEADING = re.compile(
     r'<h([1-6]) id="[^"]*">(.*?)\s*\{\s*#([\w-]+)\s*\}(<a class="anchor-link" href=")#[^"]*(">.*?</a>)</h\1>')
@@ -53,7 +55,9 @@ def on_config(config):
         folder = Path(tempfile.gettempdir()) / "mkdocs-notebook-kernels"
         folder.mkdir(exist_ok=True)
         (folder / "jupyter_nbconvert_config.json").write_text(
-            json.dumps({"KernelManager": {"transport": "ipc"}}), encoding="utf-8")
+            json.dumps({"KernelManager": {"transport": "ipc"},
+                        # nbclient gives a kernel 60 s to start; a busy 2-core CI machine took longer
+                        "NotebookClient": {"startup_timeout": KERNEL_STARTUP_TIMEOUT}}), encoding="utf-8")
         paths = os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
         if str(folder) not in paths:
             os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *filter(None, paths)])
