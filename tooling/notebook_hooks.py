@@ -4,7 +4,8 @@ The Iris notebook is a jupytext Markdown notebook per language (docs/iris-notebo
 mkdocs-jupyter executes and renders. These hooks:
 * let the kernel draw plots: a build with MPLBACKEND=Agg (the tests set it) would give the kernel a
   backend that shows nothing, so the variable is dropped and ipykernel picks its inline backend;
-* start kernels over IPC, so ipykernel does not log a "running over TCP" WARNING into the build log,
+* start kernels over IPC (sockets in a folder of their own per build), so ipykernel does not log a
+  "running over TCP" WARNING into the build log,
   and give them KERNEL_STARTUP_TIMEOUT seconds to start (nbclient's default, 60 s, failed a busy build);
 * give notebook headings the explicit ids written in the source (`## 数据 { #data }`), identical in
   both languages, as the Markdown pages have (nbconvert would slug the text and show the braces);
@@ -23,10 +24,12 @@ mkdocs-jupyter executes and renders. These hooks:
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 from html import escape
 from pathlib import Path
@@ -52,15 +55,17 @@ def on_config(config):
     if os.environ.get("MPLBACKEND", "").lower() == "agg":
         os.environ.pop("MPLBACKEND")
     if os.name == "posix":  # IPC needs Unix sockets
-        folder = Path(tempfile.gettempdir()) / "mkdocs-notebook-kernels"
-        folder.mkdir(exist_ok=True)
+        # Each build's kernels get their own folder for their sockets, by absolute path: with the
+        # default ("kernel-ipc" in the working directory), kernels of two builds in one checkout
+        # could pick the same socket names.
+        folder = Path(tempfile.mkdtemp(prefix="mkdocs-kernels-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         (folder / "jupyter_nbconvert_config.json").write_text(
-            json.dumps({"KernelManager": {"transport": "ipc"},
+            json.dumps({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")},
                         # nbclient gives a kernel 60 s to start; a busy 2-core CI machine took longer
                         "NotebookClient": {"startup_timeout": KERNEL_STARTUP_TIMEOUT}}), encoding="utf-8")
         paths = os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
-        if str(folder) not in paths:
-            os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *filter(None, paths)])
+        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *filter(None, paths)])
     return config
 
 
