@@ -20,6 +20,7 @@ import re
 import statistics
 from pathlib import Path
 
+from benchmarks import recipes
 from benchmarks.figures_overheads import launch_groups
 
 LANGS = ("zh", "en")
@@ -82,6 +83,9 @@ T = {
         "compiled": "编译整个训练步",
         "cuda_graph": "CUDA 图",
         "compiled_graphs": "编译，reduce-overhead",
+        "by_hand": "手写梯度，不用自动求导",
+        "by_hand_compiled": "编译手写的训练步",
+        "by_hand_compiled_10": "编译手写的训练步，每次调用训练 10 轮",
         "many_models": "同时训练 {n} 个模型（按每个模型计）",
         "numpy": "参照：NumPy",
         "item": "单次 `.item()`",
@@ -165,6 +169,9 @@ T = {
         "compiled": "compiled training step",
         "cuda_graph": "CUDA graph",
         "compiled_graphs": "compiled, reduce-overhead",
+        "by_hand": "gradients by hand, no autograd",
+        "by_hand_compiled": "the hand-written step compiled",
+        "by_hand_compiled_10": "the hand-written step compiled, 10 epochs per call",
         "many_models": "{n} models at once (per model)",
         "numpy": "reference: NumPy",
         "item": "one `.item()`",
@@ -186,7 +193,7 @@ T = {
     },
 }
 
-SINGLE_MODEL = ("no_sync", "fewer_launches", "one_thread", "compiled", "cuda_graph", "compiled_graphs")
+SINGLE_MODEL = tuple(name for name in recipes.SINGLE_MODEL if name != "seed")  # one model, PyTorch
 
 
 # ---------------------------------------------------------------- numbers
