@@ -6,10 +6,6 @@ Only shapes and equalities are checked, never a timing: the times depend on the 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
@@ -28,25 +24,14 @@ from benchmarks.anatomy import (
 from benchmarks.timing import make_epoch
 from snippets.iris_setup import IrisMLP, load_iris_tensors
 from snippets.overhead_launch import count_ops, metadata_only
-from tests.pages import ROOT
+from tests.quick_runs import quick_result
 
 CPU = torch.device("cpu")
 
 
-def _run(*args, timeout=300):
-    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
-    return subprocess.run([sys.executable, "-m", "benchmarks.anatomy", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
-
-
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory) -> dict:
-    out = tmp_path_factory.mktemp("anatomy") / "anatomy-test.json"
-    result = _run("--quick", "--out", str(out))
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(out.read_text(encoding="utf-8"))
-    data["file"] = "results/anatomy-test.json"  # what make_figures.load_results adds
-    return data
+    return quick_result(tmp_path_factory.mktemp("anatomy"), "anatomy", "anatomy")
 
 
 def _losses(make, epochs=30):

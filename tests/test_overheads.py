@@ -8,10 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import statistics
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -22,25 +19,15 @@ from benchmarks.timing import make_epoch, per_call_samples, time_per_call
 from snippets.iris_setup import IrisMLP, load_iris_tensors, synchronize, train_full_batch
 from snippets.overhead_launch import count_ops, metadata_only
 from tests.pages import ROOT
+from tests.quick_runs import quick_result
 
 STAMP_KEYS = {"date", "cpu", "physical_cores", "logical_cpus", "usable_cpus", "torch_threads", "torch",
               "cuda", "gpu", "os"}
 
 
-def _run(*args, timeout=120):
-    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
-    return subprocess.run([sys.executable, "-m", "benchmarks.overheads", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
-
-
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory) -> dict:
-    out = tmp_path_factory.mktemp("overheads") / "overheads-test.json"
-    result = _run("--quick", "--out", str(out))
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(out.read_text(encoding="utf-8"))
-    data["file"] = "results/overheads-test.json"  # what make_figures.load_results adds
-    return data
+    return quick_result(tmp_path_factory.mktemp("overheads"), "overheads", "overheads")
 
 
 def _times(value):

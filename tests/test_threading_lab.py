@@ -6,8 +6,6 @@ Only shapes and facts are checked, never a timing: times depend on the machine a
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,20 +14,14 @@ import pytest
 
 from benchmarks import figures_threading, threading_lab
 from tests.pages import ROOT
+from tests.quick_runs import quick_result
 
 LINUX = Path("/proc/self/task").is_dir()
 
 
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory) -> dict:
-    out = tmp_path_factory.mktemp("threading") / "threading-test.json"
-    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
-    result = subprocess.run([sys.executable, "-m", "benchmarks.threading_lab", "--quick", "--out", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(out.read_text(encoding="utf-8"))
-    data["file"] = "results/threading-test.json"  # what make_figures.load_results adds
-    return data
+    return quick_result(tmp_path_factory.mktemp("threading"), "threading_lab", "threading")
 
 
 def test_result_is_stamped_and_complete(quick):
