@@ -64,8 +64,9 @@ def on_config(config):
             json.dumps({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")},
                         # nbclient gives a kernel 60 s to start; a busy 2-core CI machine took longer
                         "NotebookClient": {"startup_timeout": KERNEL_STARTUP_TIMEOUT}}), encoding="utf-8")
-        paths = os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
-        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *filter(None, paths)])
+        paths = [path for path in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+                 if path and not Path(path).name.startswith("mkdocs-kernels-")]  # an earlier build's
+        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *paths])
     return config
 
 

@@ -9,8 +9,8 @@ cannot disagree. A nav title left untranslated in a non-default language (no ent
 Plots: every image of a page loads when the reader scrolls near it (`loading="lazy"`), and is decoded
 off the main thread: a chapter's plots no longer hold up its first screen. A plot (an SVG under docs/,
 or a notebook's PNG inlined as data) gets its width and height from the image itself, so its space is
-kept before it loads: without them, a plot
-that arrived after a jump to a heading below it pushed the heading off the screen (tests/browser).
+kept before it loads: without them, a plot that arrived after a jump to a heading below it pushed the
+heading half a screen down (tests/browser/test_reader.py).
 
 Source link: a page links the source repository as `[...](SOURCE_URL)`; the link gets extra.source_url,
 the address the header's link (tooling/theme/partials/source-link.html) uses.
