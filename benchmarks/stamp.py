@@ -9,6 +9,7 @@ benchmark writes its result file.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import platform
@@ -22,11 +23,18 @@ import torch
 from tools.machine_report import cpu_generation, cpu_quota, cpuinfo_facts
 
 
+@functools.cache
+def _cpu_info() -> dict:
+    """py-cpuinfo's facts, read once per process: each reading starts a Python process of its own and
+    spends a second timing the CPU's clock."""
+    return cpuinfo.get_cpu_info()
+
+
 def machine_stamp(device: torch.device | None = None) -> dict:
     """Hardware, software and date, for every result file a benchmark writes."""
     stamp = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
-        "cpu": cpuinfo.get_cpu_info().get("brand_raw", platform.processor()),
+        "cpu": _cpu_info().get("brand_raw", platform.processor()),
         "physical_cores": psutil.cpu_count(logical=False),
         "logical_cpus": psutil.cpu_count(logical=True),
         "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -38,7 +46,7 @@ def machine_stamp(device: torch.device | None = None) -> dict:
         "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         "os": platform.platform(terse=True),
     }
-    cpu = cpuinfo_facts(cpuinfo.get_cpu_info())
+    cpu = cpuinfo_facts(_cpu_info())
     stamp["cpu_generation"] = cpu_generation(cpu)["name"]  # from CPUID: brand strings in VMs hide it
     stamp["hypervisor"] = "hypervisor" in (cpu["flags"] or [])  # a VM: vCPUs, not cores
     stamp["cpu_quota"] = cpu_quota()  # a cgroup limit, in CPUs, or None

@@ -65,6 +65,15 @@ def site(build) -> Path:
     return build.site
 
 
+@pytest.fixture(scope="session")
+def dry_run(tmp_path_factory):
+    """(folder, completed process) of one dry run of the GPU session (tests/quick_runs.py)."""
+    from tests.quick_runs import gpu_dry_run
+
+    out = tmp_path_factory.mktemp("gpu-out")
+    return out, gpu_dry_run(out)
+
+
 @pytest.fixture(scope="module")
 def one_torch_thread():
     """Results do not depend on the thread count, and tiny tensors on a busy machine run far faster

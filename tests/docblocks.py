@@ -5,8 +5,10 @@ expected outputs, with its marker syntax); this plugin checks that its own readi
 `needs:` lines and the markers' placement, agrees block for block, then runs each block:
 
 A ```python block is saved as a file and run as a script (`python example.py`, so
-`if __name__ == "__main__":` parts run with nothing prepended) by a fresh `python` process, in an
-empty temporary folder that holds exactly the files the page says the block needs:
+`if __name__ == "__main__":` parts run with nothing prepended) in a process of its own, forked from an
+interpreter that has imported torch and nothing of the block (tests/fresh_python.py; FRESH_PYTHON=1
+starts a new interpreter for each), in an empty temporary folder that holds exactly the files the page
+says the block needs:
 
     <!--needs: snippets/iris_setup.py snippets/overhead_timing.py-->
 
@@ -55,6 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.fresh_python import reader_environment, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -445,20 +449,10 @@ class Result:
 
 
 def child_environment() -> dict[str, str]:
-    """The reader's environment: this one, with nothing that points Python at the repository, the
-    interpreter running the tests first on PATH (`python` in a bash block), and plots drawn
-    off screen."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "BASH_ENV", "ENV"}
-           and not k.startswith(("PYTEST_", "COV_"))}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    # Several blocks run at once: one intra-op thread each (unless set otherwise) gives the same
-    # results without the threads of different processes spinning while they wait for each other.
-    env.setdefault("OMP_NUM_THREADS", "1")
-    env.setdefault("PYTHONIOENCODING", "utf-8")
-    env["MPLBACKEND"] = "Agg"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
+    """The reader's environment (tests/fresh_python.py): nothing that points Python at the repository,
+    the interpreter running the tests first on PATH (`python` in a bash block), plots drawn off
+    screen, one intra-op thread per program (several run at once; the results are the same)."""
+    return reader_environment()
 
 
 _RUNNING: set[subprocess.Popen] = set()
@@ -472,11 +466,17 @@ def run_program(program: Program, timeout: float = BLOCK_TIMEOUT) -> Result:
             (folder / name).write_text(text, encoding="utf-8")
         script = folder / program.name
         script.write_text(program.text, encoding="utf-8")
-        if program.language == "python":
-            command = [sys.executable, program.name]
-        else:  # bash and sh: stop at the first failing command, unset variable or failing pipe
-            command = ["bash", "-euo", "pipefail", str(script)]
         started = time.perf_counter()
+        if program.language == "python":  # `python example.py`, forked from a zygote (fresh_python)
+            try:
+                done = run_script(program.name, cwd=program.cwd or folder, timeout=timeout,
+                                  env=child_environment())
+            except subprocess.TimeoutExpired as err:
+                return Result(-9, err.stdout or "", err.stderr or "", time.perf_counter() - started,
+                              timed_out=True)
+            return Result(done.returncode, done.stdout, done.stderr, time.perf_counter() - started)
+        # bash and sh: stop at the first failing command, unset variable or failing pipe
+        command = ["bash", "-euo", "pipefail", str(script)]
         process = subprocess.Popen(command, cwd=program.cwd or folder, env=child_environment(),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, encoding="utf-8",

@@ -1,4 +1,6 @@
-"""A benchmark's `--quick` run, shared by the tests of its result file and of its figures."""
+"""A benchmark's `--quick` run, shared by the tests of its result file and of its figures; and the GPU
+session's dry run (`python -m benchmarks.gpu_run --dry-run`), shared by its tests and by the tests of
+the files it writes with the same commands (the overheads' --quick run)."""
 
 from __future__ import annotations
 
@@ -20,5 +22,20 @@ def quick_result(folder: Path, module: str, name: str, timeout: float = 600) -> 
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
+    data["file"] = f"results/{name}-test.json"
+    return data
+
+
+def gpu_dry_run(folder: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """One dry run of the whole GPU session into FOLDER (the same parts, tiny sizes, CUDA parts skipped)."""
+    return subprocess.run([sys.executable, "-m", "benchmarks.gpu_run", "--dry-run", "--out", str(folder)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def result_of_dry_run(folder: Path, done: subprocess.CompletedProcess, part: str, name: str) -> dict:
+    """A file the dry run wrote (<part>-dry-run.json) as quick_result gives it."""
+    path = folder / f"{part}-dry-run.json"
+    assert path.is_file(), f"the dry run wrote no {path.name}:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
+    data = json.loads(path.read_text(encoding="utf-8"))
     data["file"] = f"results/{name}-test.json"
     return data

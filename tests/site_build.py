@@ -32,7 +32,10 @@ class Build:
 
 
 def _command(site_dir: Path, config: Path) -> tuple[list[str], dict[str, str]]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg")
+    # The notebook's kernel trains the tiny Iris model while the tests load both cores: on two
+    # threads, each parallel region waits for a thread the machine has descheduled (the threading
+    # chapter's "loaded" case), which made the kernels most of the build's time. One thread.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg", OMP_NUM_THREADS="1")
     return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)], env
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from tests.docblocks import expand, read_page
+from tests.fresh_python import run_script
 from tests.pages import DEFAULT_LANGUAGE, DOCS, ROOT, fences, needs_of, page_files, split_language
 from tooling.download_hooks import DOWNLOADS, PUBLISHED
 
@@ -269,10 +269,7 @@ def _run_in_empty_folder(folder: Path, files: dict[str, bytes], script: str, *ar
     folder.mkdir(parents=True)
     for name, content in files.items():
         (folder / name).write_bytes(content)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP")}
-    env.update(PYTHONHASHSEED="0", OMP_NUM_THREADS="1", MPLBACKEND="Agg", COLUMNS="80")
-    return subprocess.run([sys.executable, script, *args], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return run_script(script, *args, cwd=folder, timeout=timeout)
 
 
 def test_blocks_that_need_files_run_beside_the_downloaded_files(site, tmp_path):

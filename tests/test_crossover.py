@@ -14,14 +14,13 @@ import json
 import math
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 import torch
 
 from benchmarks import figures_crossover as figures
 from benchmarks.make_figures import load_results
+from tests.fresh_python import run_script
 from tests.pages import DOCS, ROOT
 from tools import predict_crossover as model
 
@@ -37,8 +36,7 @@ STAMP_KEYS = {"date", "cpu", "physical_cores", "logical_cpus", "torch_threads", 
 def run_tool(folder, *args):
     """Run the tool as a reader who downloaded it: alone in a folder, with the venv's Python."""
     shutil.copy(TOOL, folder / TOOL.name)
-    return subprocess.run([sys.executable, TOOL.name, *args], cwd=folder, capture_output=True, text=True,
-                          timeout=300)
+    return run_script(TOOL.name, *args, cwd=folder)
 
 
 @pytest.fixture(scope="module")

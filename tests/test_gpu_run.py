@@ -36,18 +36,7 @@ PENDING = {
 # The command
 
 
-@pytest.fixture(scope="module")
-def dry_run(tmp_path_factory):
-    """One dry run of the whole session (the same parts, tiny sizes, CUDA parts skipped)."""
-    out = tmp_path_factory.mktemp("gpu-out")
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.gpu_run", "--dry-run", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    return out, done
+# `dry_run`: one dry run of the whole session (tests/conftest.py), shared with tests/test_overheads.py
 
 
 def test_dry_run_writes_valid_files(dry_run):

@@ -266,3 +266,57 @@ def test_pytest_reports_each_block_as_the_page_says(tmp_path):
     assert "needs the module no_such_module_anywhere" in " ".join(skipped)
     assert torch.backends.mps.is_available() or mps in skipped
     assert result.returncode == 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# A program forked from the zygote is the program a fresh interpreter runs (tests/fresh_python.py)
+
+_PROBE = '''\
+import os
+import sys
+import threading
+import time
+
+print("main" if __name__ == "__main__" else __name__, sys.argv[1:], os.getcwd() == os.path.dirname(__file__))
+print("torch" in globals(), sys.path[0] == os.path.dirname(__file__), any("tests" in p for p in sys.path))
+handle = open("left-open.txt", "w")
+handle.write("flushed at exit")
+threading.Thread(target=lambda: (time.sleep(0.2), print("thread joined"))).start()
+what = sys.argv[1]
+if what == "raise":
+    raise ValueError("boom")
+if what == "exit-text":
+    sys.exit("bad input")
+if what == "exit-3":
+    sys.exit(3)
+'''
+
+
+@pytest.mark.parametrize("how", ["ok", "raise", "exit-text", "exit-3"])
+def test_the_zygote_runs_a_script_as_a_fresh_interpreter_does(tmp_path, monkeypatch, how):
+    """Same output, same exit status, the same traceback (from the script's own frame), the same files."""
+    from tests.fresh_python import run_script
+
+    results = {}
+    for fresh in ("1", "0"):
+        folder = tmp_path / f"fresh-{fresh}"
+        folder.mkdir()
+        (folder / "probe.py").write_text(_PROBE, encoding="utf-8")
+        monkeypatch.setenv("FRESH_PYTHON", fresh)
+        done = run_script("probe.py", how, cwd=folder, timeout=120)
+        results[fresh] = (done.returncode, done.stdout, done.stderr.replace(str(folder), "FOLDER"),
+                          (folder / "left-open.txt").read_text(encoding="utf-8"))
+    assert results["0"] == results["1"]
+    assert results["0"][1].splitlines()[:2] == [f"main ['{how}'] True", "False True False"]
+    assert results["0"][0] == {"ok": 0, "raise": 1, "exit-text": 1, "exit-3": 3}[how]
+
+
+@pytest.mark.parametrize("fresh", ["1", "0"])
+def test_a_program_past_its_time_is_killed(tmp_path, monkeypatch, fresh):
+    from tests.fresh_python import run_script
+
+    monkeypatch.setenv("FRESH_PYTHON", fresh)
+    (tmp_path / "slow.py").write_text("import time\nprint('started', flush=True)\ntime.sleep(60)\n")
+    with pytest.raises(subprocess.TimeoutExpired) as caught:
+        run_script("slow.py", cwd=tmp_path, timeout=1)
+    assert caught.value.stdout == "started\n"

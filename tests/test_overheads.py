@@ -19,15 +19,16 @@ from benchmarks.timing import make_epoch, per_call_samples, time_per_call
 from snippets.iris_setup import IrisMLP, load_iris_tensors, synchronize, train_full_batch
 from snippets.overhead_launch import count_ops, metadata_only
 from tests.pages import ROOT
-from tests.quick_runs import quick_result
+from tests.quick_runs import result_of_dry_run
 
 STAMP_KEYS = {"date", "cpu", "physical_cores", "logical_cpus", "usable_cpus", "torch_threads", "torch",
               "cuda", "gpu", "os"}
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory) -> dict:
-    return quick_result(tmp_path_factory.mktemp("overheads"), "overheads", "overheads")
+def quick(dry_run) -> dict:
+    """The GPU session's dry run runs `python -m benchmarks.overheads --quick --out ...`: its file."""
+    return result_of_dry_run(*dry_run, "overheads", "overheads")
 
 
 def _times(value):

@@ -7,13 +7,11 @@ imports imports no sibling file at module level, and nothing edits sys.path.
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 
 import pytest
 
 from tests.docblocks import included_files, scripts_run_by
+from tests.fresh_python import run_script
 from tests.pages import ROOT, SNIPPETS, page_files
 
 SCRIPTS = sorted(SNIPPETS.rglob("*.py"))
@@ -35,9 +33,7 @@ def _id(path):
 
 @pytest.mark.parametrize("script", NOT_RUN_BY_PAGES, ids=_id)
 def test_snippet_runs_as_a_script(script):
-    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
-    result = subprocess.run([sys.executable, str(script.relative_to(ROOT))], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = run_script(script.relative_to(ROOT), cwd=ROOT)
     assert result.returncode == 0, (
         f"`python {_id(script)}` exited with {result.returncode}:\n{result.stderr[-3000:]}")
 

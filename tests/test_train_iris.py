@@ -8,13 +8,13 @@ traceback. No test ever looks at a time.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 import torch
 
+from tests.fresh_python import run_script
 from tests.pages import SNIPPETS
 
 SCRIPT = SNIPPETS / "train_iris.py"
@@ -22,10 +22,9 @@ EPOCHS = "2000"  # enough for the seed's setup to pass 0.9 test accuracy; 20 000
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    # One intra-op thread: on a shared 2-core machine, two threads contending for tiny ops are slower.
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONHASHSEED="0", COLUMNS="80")
-    return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=SNIPPETS.parent, env=env,
-                          capture_output=True, text=True, timeout=300)
+    # One intra-op thread (reader_environment): on a shared 2-core machine, two threads contending
+    # for tiny ops are slower.
+    return run_script(SCRIPT, *args, cwd=SNIPPETS.parent)
 
 
 @pytest.fixture(scope="module")

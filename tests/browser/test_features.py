@@ -62,7 +62,7 @@ def heading_words(site: Path, lang: str) -> dict[str, str]:
 def test_search_finds_each_page_by_a_heading_word_in_the_readers_language(
         open_context, served, built_site, lang):
     """From a page of one language, a word of each page's headings finds that page; every hit is in
-    the reader's language; the hit's link opens the page."""
+    the reader's language; a hit, clicked, opens its page (one, the first chapter's)."""
     words = heading_words(built_site, lang)
     home = page_url("index.md", lang)
     root = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
@@ -73,7 +73,7 @@ def test_search_finds_each_page_by_a_heading_word_in_the_readers_language(
     goto(page, recorder, served.url + home)
     config = json.loads(page.locator("#__config").inner_text())
     placeholder = config["translations"]["search.result.placeholder"]
-    problems = []
+    problems, followed = [], False
     for location, word in sorted(words.items()):
         target = root + location
         box = page.locator("input[name=query]")
@@ -98,6 +98,9 @@ def test_search_finds_each_page_by_a_heading_word_in_the_readers_language(
             continue
         if foreign := [hit for hit in hits if language_of(hit) != lang]:
             problems.append(f"{word!r} from a {lang} page lists pages of another language: {foreign}")
+        if followed or not location:  # each page is tested on its own: follow one hit, to a chapter
+            continue
+        followed = True
         page.locator("a.md-search-result__link").nth(hits.index(target)).click()
         page.wait_for_url(re.compile(re.escape(served.url + target) + r"(\?|#|$)"))
         recorder.settle(page)

@@ -110,8 +110,9 @@ def check_copy_buttons(page, lang: str) -> list[str]:
 def test_page_works_for_a_reader_in_its_language(open_context, served, axe_source, base, url):
     """HTTP 200; <html lang>, interface, title and description in the page's language; nothing fetched
     from another host and no console error; no serious or critical axe finding in the light scheme
-    or (colour rules) the dark one; working copy buttons; and the language switcher opens the same
-    page in each other language (a 404 page's switcher opens the home pages)."""
+    or (colour rules) the dark one; working copy buttons; and the language switcher leads to the same
+    page in each other language (a 404 page's switcher to the home pages; followed from the home
+    pages, the others' addresses are checked: each page they lead to has its own test)."""
     lang = language_of(url)
     context, recorder = open_context(color_scheme="light", permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
@@ -130,7 +131,16 @@ def test_page_works_for_a_reader_in_its_language(open_context, served, axe_sourc
             goto(page, recorder, served.url + url)
         expected = served.url + page_url("index.md" if base == "404" else base, other)
         page.locator(".md-header__option .md-select").hover()  # the language list opens on hover
-        page.locator(f"a.md-select__link[hreflang={other}]").click()
+        link = page.locator(f"a.md-select__link[hreflang={other}]")
+        if not link.is_visible():
+            problems.append(f"switcher: no visible {other} link on hover")
+            continue
+        if base != "index.md":  # the page it leads to is tested on its own: its address is enough
+            target = link.evaluate("a => a.href")
+            if target != expected:
+                problems.append(f"switcher: the {other} link leads to {target}, expected {expected}")
+            continue
+        link.click()  # the home pages: follow it, as a reader does
         page.wait_for_url(lambda address: address != served.url + url)
         recorder.settle(page)
         facts = page_facts(page)

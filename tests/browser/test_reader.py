@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from mkdocs.utils.yaml import yaml_load
 
 from tests.browser.conftest import SCREENSHOTS, content_pages, goto, language_of, page_url
+from tests.browser.test_pages import switch_palette
 from tests.pages import LANGUAGES, ROOT
 
 PHONE = {"width": 390, "height": 844}
@@ -125,24 +126,30 @@ def _soup(site: Path, url: str) -> BeautifulSoup:
     return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("screen", ["phone", "wide"])
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_code_under_a_button_and_no_table_cut_off(open_context, served, lang, screen, scheme):
-    """Every page: the copy buttons cover no code, tables fit or scroll in their frame, images and
-    notebook cells fit. Screenshots of the first screen of some pages, to look at."""
+def test_no_code_under_a_button_and_no_table_cut_off(open_context, served, lang, screen):
+    """Every page, in the light scheme and then (the toggle, no reload) the dark one: the copy buttons
+    cover no code, tables fit or scroll in their frame, images and notebook cells fit. Screenshots of
+    the first screen of some pages, in both schemes, to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    context, recorder = _context(open_context, screen, scheme)
+    context, recorder = _context(open_context, screen, "light")
     page = context.new_page()
     problems = []
     for base, url in _pages_of(lang):
         goto(page, recorder, served.url + url)
-        if base in SCREENSHOT_PAGES:
-            name = base.removesuffix(".md").replace("index", "home")
-            page.screenshot(path=SCREENSHOTS / f"reader-{name}-{lang}-{screen}-{scheme}.png")
-        page.add_style_tag(content=_DRAW_ALL)
-        page.wait_for_timeout(50)
-        problems += [f"/{url}: {p}" for p in page.evaluate(_GEOMETRY)]
+        for scheme in ("light", "dark"):
+            if scheme == "dark" and switch_palette(page) != "slate":
+                problems.append(f"/{url}: the theme toggle did not switch to the dark scheme")
+            if base in SCREENSHOT_PAGES:
+                name = base.removesuffix(".md").replace("index", "home")
+                page.evaluate("window.scrollTo(0, 0)")
+                page.screenshot(path=SCREENSHOTS / f"reader-{name}-{lang}-{screen}-{scheme}.png")
+            if scheme == "light":
+                page.add_style_tag(content=_DRAW_ALL)
+            page.wait_for_timeout(50)
+            problems += [f"/{url} ({scheme}): {p}" for p in page.evaluate(_GEOMETRY)]
+        switch_palette(page)  # back to light: the choice is remembered for the next page
     problems += recorder.problems()
     assert not problems, "\n".join(problems)
 
