@@ -58,7 +58,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fresh_python import reader_environment, run_script
+from tests.fresh_python import close_all, reader_environment, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -448,13 +448,6 @@ class Result:
     timed_out: bool = False
 
 
-def child_environment() -> dict[str, str]:
-    """The reader's environment (tests/fresh_python.py): nothing that points Python at the repository,
-    the interpreter running the tests first on PATH (`python` in a bash block), plots drawn off
-    screen, one intra-op thread per program (several run at once; the results are the same)."""
-    return reader_environment()
-
-
 _RUNNING: set[subprocess.Popen] = set()
 _RUNNING_LOCK = threading.Lock()
 
@@ -469,15 +462,14 @@ def run_program(program: Program, timeout: float = BLOCK_TIMEOUT) -> Result:
         started = time.perf_counter()
         if program.language == "python":  # `python example.py`, forked from a zygote (fresh_python)
             try:
-                done = run_script(program.name, cwd=program.cwd or folder, timeout=timeout,
-                                  env=child_environment())
+                done = run_script(program.name, cwd=program.cwd or folder, timeout=timeout)
             except subprocess.TimeoutExpired as err:
                 return Result(-9, err.stdout or "", err.stderr or "", time.perf_counter() - started,
                               timed_out=True)
             return Result(done.returncode, done.stdout, done.stderr, time.perf_counter() - started)
         # bash and sh: stop at the first failing command, unset variable or failing pipe
         command = ["bash", "-euo", "pipefail", str(script)]
-        process = subprocess.Popen(command, cwd=program.cwd or folder, env=child_environment(),
+        process = subprocess.Popen(command, cwd=program.cwd or folder, env=reader_environment(),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, encoding="utf-8",
                                    errors="replace", start_new_session=True)
@@ -531,6 +523,7 @@ class Runner:
         with _RUNNING_LOCK:
             for process in list(_RUNNING):
                 _kill(process)
+        close_all()  # the zygotes and any program they are running
 
 
 def default_workers() -> int:

@@ -4,11 +4,11 @@ The tests run each program a page shows, and each snippet, as a process of its o
 it into a file and runs `python example.py`. Starting Python and importing torch costs about two
 seconds of CPU each time, and the suite runs some sixty such programs on two cores. So a program runs
 in a child forked from a *zygote*: a Python process started with the reader's environment
-(reader_environment()) that has imported torch, NumPy and scikit-learn once and nothing else. The child
-keeps those modules in memory and nothing else of the zygote: its `__main__` is the script alone
-(compiled and run as `python script.py` runs it), with `sys.argv`, `sys.path[0]` (the script's folder, and no
-path of this repository), the working folder, stdin (empty), stdout and stderr of its own. A script
-that forgets `import torch` fails as it does for a reader (the name is not in its namespace).
+(reader_environment()) that has imported torch, NumPy and scikit-learn once and nothing else. The
+child keeps those modules in memory and nothing else of the zygote: its `__main__` is the script
+alone (compiled and run as `python script.py` runs it), with its own `sys.argv`, `sys.path[0]` (the
+script's folder, no path of this repository), working folder, empty stdin, stdout and stderr. A
+script that forgets `import torch` fails as it does for a reader (the name is not in its namespace).
 multiprocessing's forkserver also forks from a preloaded process, but its children take the parent's
 sys.path, working folder and `__main__` (pytest's), which a reader's interpreter does not have.
 
@@ -34,19 +34,18 @@ from pathlib import Path
 PRELOAD = ("torch", "numpy", "sklearn.datasets", "sklearn.model_selection")
 
 
-def reader_environment(**extra: str) -> dict[str, str]:
+def reader_environment() -> dict[str, str]:
     """A reader's environment: this one without anything that points Python at the repository or the
     test session, this interpreter's folder first on PATH (`python` in a bash block), plots drawn off
     screen, one intra-op thread (several programs run at once; results do not depend on it), hash
     seed 0, UTF-8 output, 80 columns."""
     env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "BASH_ENV", "ENV", "COLUMNS"}
+           if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "BASH_ENV", "ENV"}
            and not k.startswith(("PYTEST_", "COV_"))}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.setdefault("OMP_NUM_THREADS", "1")
     env.update(PYTHONIOENCODING="utf-8", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1",
                PYTHONHASHSEED="0", COLUMNS="80")
-    env.update(extra)
     return env
 
 
@@ -94,6 +93,7 @@ class Zygote:
         self.process = subprocess.Popen([sys.executable, __file__], cwd=self.folder, env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                         encoding="utf-8", bufsize=1, start_new_session=True)
+        self.child: int | None = None  # the program running now (its own session: killed with close())
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -106,13 +106,12 @@ class Zygote:
         started = self.process.stdout.readline()
         if not started.startswith("started "):
             raise RuntimeError(f"the zygote did not start the program: {started!r}")
-        child = int(started.split()[1])
+        self.child = int(started.split()[1])
         timed_out = threading.Event()
 
         def kill():
             timed_out.set()
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(child, signal.SIGKILL)
+            self.kill_child()
 
         timer = threading.Timer(timeout, kill)
         timer.start()
@@ -120,6 +119,7 @@ class Zygote:
             done = self.process.stdout.readline()
         finally:
             timer.cancel()
+            self.child = None
         if not done.startswith("done "):
             raise RuntimeError(f"the zygote ended while a program ran: {done!r}")
         stdout = out.read_text(encoding="utf-8", errors="replace")
@@ -128,7 +128,13 @@ class Zygote:
             raise subprocess.TimeoutExpired(script, timeout, stdout, stderr)
         return int(done.split()[1]), stdout, stderr
 
+    def kill_child(self) -> None:
+        if self.child is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.child, signal.SIGKILL)
+
     def close(self) -> None:
+        self.kill_child()
         with contextlib.suppress(OSError):
             self.process.stdin.close()
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -1,6 +1,6 @@
 """A benchmark's `--quick` run, shared by the tests of its result file and of its figures; and the GPU
 session's dry run (`python -m benchmarks.gpu_run --dry-run`), shared by its tests and by the tests of
-the files it writes with the same commands (the overheads' --quick run)."""
+the files it writes with the same commands (the overheads' --quick run); and a benchmark's bad options."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.pages import ROOT
 
@@ -39,3 +41,13 @@ def result_of_dry_run(folder: Path, done: subprocess.CompletedProcess, part: str
     data = json.loads(path.read_text(encoding="utf-8"))
     data["file"] = f"results/{name}-test.json"
     return data
+
+
+def rejected_options(main, args: list[str], capsys) -> list[str]:
+    """`main(args)`, what `python -m benchmarks.<name> ARGS` runs, with bad options: it must stop with
+    argparse's exit status 2 and print nothing on stdout. Returns the lines it printed on stderr."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2 and out == "", (exit_info.value.code, out)
+    return err.strip().splitlines()

@@ -24,7 +24,7 @@ from benchmarks.anatomy import (
 from benchmarks.timing import make_epoch
 from snippets.iris_setup import IrisMLP, load_iris_tensors
 from snippets.overhead_launch import count_ops, metadata_only
-from tests.quick_runs import quick_result
+from tests.quick_runs import quick_result, rejected_options
 
 CPU = torch.device("cpu")
 
@@ -152,10 +152,6 @@ def test_figures_without_a_result(tmp_path):
     (["--out", "anatomy.txt"], "error: argument --out: must name a .json file, got 'anatomy.txt'"),
 ])
 def test_bad_options_are_argparses_error(args, message, capsys):
-    with pytest.raises(SystemExit) as exit_info:  # main() is what `python -m benchmarks.anatomy` runs
-        anatomy.main(args)
-    out, err = capsys.readouterr()
-    assert exit_info.value.code == 2 and out == ""
-    lines = err.strip().splitlines()
-    assert lines[0].startswith("usage: python -m benchmarks.anatomy"), err
+    lines = rejected_options(anatomy.main, args, capsys)
+    assert lines[0].startswith("usage: python -m benchmarks.anatomy"), lines
     assert lines[-1] == f"python -m benchmarks.anatomy: {message}"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import figures_threading, threading_lab
-from tests.quick_runs import quick_result
+from tests.quick_runs import quick_result, rejected_options
 
 LINUX = Path("/proc/self/task").is_dir()
 
@@ -66,12 +66,14 @@ def test_figures_without_a_result_file(tmp_path):
     assert not list(tmp_path.glob("*.svg"))
 
 
-@pytest.mark.parametrize("args", [["--out", "x.txt"], ["--rounds", "3"]])
-def test_bad_input_exit_code_2(args, capsys):
-    with pytest.raises(SystemExit) as stop:
-        threading_lab.main(args)
-    assert stop.value.code == 2
-    assert "error:" in capsys.readouterr().err
+@pytest.mark.parametrize("args, message", [
+    (["--out", "x.txt"], "error: argument --out: must name a .json file, got 'x.txt'"),
+    (["--rounds", "3"], "error: unrecognized arguments: --rounds 3"),
+])
+def test_bad_options_are_argparses_error(args, message, capsys):
+    lines = rejected_options(threading_lab.main, args, capsys)
+    assert lines[0].startswith("usage: python -m benchmarks.threading_lab"), lines
+    assert lines[-1] == f"python -m benchmarks.threading_lab: {message}"
 
 
 @pytest.mark.parametrize(("usable", "counts"), [

@@ -385,3 +385,73 @@ def goto(page, recorder: Recorder, url: str):
     assert response is not None, f"no response for {url}"
     recorder.settle(page)
     return response
+
+
+# ---------------------------------------------------------------------------------------------------
+# What several test modules do on a page
+
+
+def page_facts(page) -> dict:
+    return page.evaluate("""() => ({
+        lang: document.documentElement.lang,
+        title: document.title,
+        description: document.querySelector('meta[name=description]')?.content ?? '',
+        search: document.querySelector('input[name=query]')?.placeholder ?? '',
+        toggle: [...document.querySelectorAll('form[data-md-component=palette] label')]
+            .filter(label => label.offsetParent !== null).map(label => label.title),
+        scheme: document.body.dataset.mdColorScheme,
+        status: performance.getEntriesByType('navigation')[0]?.responseStatus,
+    })""")
+
+
+def switch_palette(page) -> str:
+    """Click the visible dark/light toggle; return the new scheme once the switch has settled."""
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("form[data-md-component=palette] label:visible").click()
+    page.wait_for_function(
+        "(before) => document.body.dataset.mdColorScheme !== before"
+        " && !document.body.hasAttribute('data-md-color-switching')", arg=before)
+    return page.evaluate("document.body.dataset.mdColorScheme")
+
+
+# Every result link of the list, page by page, as Material draws it: each page's own link first, then
+# its sections by score (those under "more" included, in order).
+_RESULTS = """() => [...document.querySelectorAll('.md-search-result__item')].map(item =>
+    [...item.querySelectorAll('a.md-search-result__link')].map(a => [
+        a.href, a.querySelector('article')?.dataset.mdScore ?? '']))"""
+
+
+def _relative(served, href: str) -> str:
+    """A result link as 'page/' or 'page/#section', relative to the site's root."""
+    parts = urlsplit(href)
+    path = parts.path.removeprefix(urlsplit(served.url).path)
+    return path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def ask(page, served, placeholder: str, query: str) -> list[list[tuple[str, str]]]:
+    """Type a query into the search box as a reader does; the results, page by page."""
+    box = page.locator("input[name=query]")
+    box.click()
+    box.fill("")
+    box.press("End")  # Material searches on key-up (an input method's commit sends one too)
+    # The empty query's text, once this page has loaded the index ("Initializing search" until then:
+    # a busy machine loads it late, and a query typed before it gets no results).
+    page.wait_for_function(
+        "(p) => document.querySelector('.md-search-result__meta').textContent === p", arg=placeholder)
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        "(p) => document.querySelector('.md-search-result__meta').textContent !== p", arg=placeholder)
+    return [[(_relative(served, href), score) for href, score in links]
+            for links in page.evaluate(_RESULTS)]
+
+
+def open_search(open_context, served, lang: str):
+    """A fresh page of the language's home page; the page, its recorder and the search placeholder."""
+    context, recorder = open_context()
+    page = context.new_page()
+    goto(page, recorder, served.url + page_url("index.md", lang))
+    placeholder = page.evaluate(
+        "JSON.parse(document.querySelector('#__config').textContent).translations"
+        "['search.result.placeholder']")
+    return page, recorder, placeholder

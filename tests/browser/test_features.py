@@ -9,12 +9,20 @@ import json
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, content_pages, goto, language_of, page_url
-from tests.browser.test_pages import page_facts, switch_palette
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    ask,
+    content_pages,
+    goto,
+    language_of,
+    open_search,
+    page_facts,
+    page_url,
+    switch_palette,
+)
 from tests.pages import DEFAULT_LANGUAGE, LANGUAGES
 
 _STOP = {"with", "from", "that", "this", "what", "when", "your", "into", "than", "them", "they", "does"}
@@ -28,12 +36,6 @@ def _pages_of(lang: str) -> list[tuple[str, str]]:
 
 def _html(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
-
-
-def _address(served, href: str) -> str:
-    """A link's address without query and fragment, relative to the site's root."""
-    parts = urlsplit(href)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")).removeprefix(served.url)
 
 
 def heading_words(site: Path, lang: str) -> dict[str, str]:
@@ -64,34 +66,14 @@ def test_search_finds_each_page_by_a_heading_word_in_the_readers_language(
     """From a page of one language, a word of each page's headings finds that page; every hit is in
     the reader's language; a hit, clicked, opens its page (one, the first chapter's)."""
     words = heading_words(built_site, lang)
-    home = page_url("index.md", lang)
     root = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
     missing = [url for _, url in _pages_of(lang) if url.removeprefix(root) not in words]
     assert not missing, f"no heading word to search for on {missing}"
-    context, recorder = open_context()
-    page = context.new_page()
-    goto(page, recorder, served.url + home)
-    config = json.loads(page.locator("#__config").inner_text())
-    placeholder = config["translations"]["search.result.placeholder"]
+    page, recorder, placeholder = open_search(open_context, served, lang)
     problems, followed = [], False
     for location, word in sorted(words.items()):
         target = root + location
-        box = page.locator("input[name=query]")
-        box.click()
-        box.fill("")
-        box.press("End")
-        # The empty query's text, once this page has loaded the index ("Initializing search" until
-        # then: a busy machine loads it late, and a query typed before it gets no results).
-        page.wait_for_function(
-            "(p) => document.querySelector('.md-search-result__meta').textContent === p", arg=placeholder)
-        # End: the key-up that an input method's commit also sends, on which Material searches.
-        box.fill(word)
-        box.press("End")
-        page.wait_for_function(
-            "(placeholder) => document.querySelector('.md-search-result__meta').textContent !== placeholder",
-            arg=placeholder)
-        hits = [_address(served, a.get_attribute("href"))
-                for a in page.locator("a.md-search-result__link").all()]
+        hits = [link.partition("#")[0] for group in ask(page, served, placeholder, word) for link, _ in group]
         if target not in hits:
             meta = page.locator(".md-search-result__meta").inner_text()
             problems.append(f"{word!r} did not find /{target} ({meta}): {hits}")

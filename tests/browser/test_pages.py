@@ -11,7 +11,16 @@ import re
 
 import pytest
 
-from tests.browser.conftest import NOT_FOUND, UI, content_pages, goto, language_of, page_url
+from tests.browser.conftest import (
+    NOT_FOUND,
+    UI,
+    content_pages,
+    goto,
+    language_of,
+    page_facts,
+    page_url,
+    switch_palette,
+)
 from tests.pages import DEFAULT_LANGUAGE, LANGUAGES
 
 PAGES = content_pages() + [("404", url) for url in NOT_FOUND.values()]
@@ -22,19 +31,6 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 def in_language(text: str, lang: str) -> bool:
     """Chinese text has Han characters; text in another language has none."""
     return bool(_HAN.search(text)) if lang == "zh" else not _HAN.search(text)
-
-
-def page_facts(page) -> dict:
-    return page.evaluate("""() => ({
-        lang: document.documentElement.lang,
-        title: document.title,
-        description: document.querySelector('meta[name=description]')?.content ?? '',
-        search: document.querySelector('input[name=query]')?.placeholder ?? '',
-        toggle: [...document.querySelectorAll('form[data-md-component=palette] label')]
-            .filter(label => label.offsetParent !== null).map(label => label.title),
-        scheme: document.body.dataset.mdColorScheme,
-        status: performance.getEntriesByType('navigation')[0]?.responseStatus,
-    })""")
 
 
 def serious_violations(page, axe_source: str, only: list[str] | None = None) -> list[str]:
@@ -52,16 +48,6 @@ def serious_violations(page, axe_source: str, only: list[str] | None = None) -> 
                 + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' [' + (n.failureSummary || '')
                     .split('\\n').slice(1, 2).join('').trim() + ']').join('; '));
     }""", only)
-
-
-def switch_palette(page) -> str:
-    """Click the visible dark/light toggle; return the new scheme once the switch has settled."""
-    before = page.evaluate("document.body.dataset.mdColorScheme")
-    page.locator("form[data-md-component=palette] label:visible").click()
-    page.wait_for_function(
-        "(before) => document.body.dataset.mdColorScheme !== before"
-        " && !document.body.hasAttribute('data-md-color-switching')", arg=before)
-    return page.evaluate("document.body.dataset.mdColorScheme")
 
 
 def check_language(facts: dict, lang: str) -> list[str]:

@@ -18,8 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.utils.yaml import yaml_load
 
-from tests.browser.conftest import SCREENSHOTS, content_pages, goto, language_of, page_url
-from tests.browser.test_pages import switch_palette
+from tests.browser.conftest import SCREENSHOTS, content_pages, goto, language_of, page_url, switch_palette
 from tests.pages import LANGUAGES, ROOT
 
 PHONE = {"width": 390, "height": 844}

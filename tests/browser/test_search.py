@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from tests.browser.conftest import goto, page_url
+from tests.browser.conftest import ask, open_search, page_url
 from tests.pages import DOCS, LANGUAGES, ROOT
 from tooling.mkdocs_hooks import glossary_terms
 
@@ -37,11 +36,6 @@ MIXED = ["GPU更慢", "CPU还是GPU", "没有GPU", "GPU训练", "CUDA图"]
 _HAN_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u3400-\u9fff])")
 _HEADING_ID = re.compile(r"^#{1,6} .*\{[^}]*#([\w-]+)[^}]*\}\s*$", re.M)
 
-# Every result link of the list, page by page, as Material draws it: each page's own link first, then
-# its sections by score (those under "more" included, in order).
-_RESULTS = """() => [...document.querySelectorAll('.md-search-result__item')].map(item =>
-    [...item.querySelectorAll('a.md-search-result__link')].map(a => [
-        a.href, a.querySelector('article')?.dataset.mdScore ?? '']))"""
 
 
 def load_questions(lang: str) -> list[dict]:
@@ -68,29 +62,6 @@ def stale(questions: list[dict], lang: str) -> list[str]:
     return problems
 
 
-def _relative(served, href: str) -> str:
-    """A result link as 'page/' or 'page/#section', relative to the site's root."""
-    parts = urlsplit(href)
-    path = parts.path.removeprefix(urlsplit(served.url).path)
-    return path + (f"#{parts.fragment}" if parts.fragment else "")
-
-
-def ask(page, served, placeholder: str, query: str) -> list[list[tuple[str, str]]]:
-    """Type a query into the search box as a reader does; the results, page by page."""
-    box = page.locator("input[name=query]")
-    box.click()
-    box.fill("")
-    box.press("End")  # Material searches on key-up (an input method's commit sends one too)
-    page.wait_for_function(
-        "(p) => document.querySelector('.md-search-result__meta').textContent === p", arg=placeholder)
-    box.fill(query)
-    box.press("End")
-    page.wait_for_function(
-        "(p) => document.querySelector('.md-search-result__meta').textContent !== p", arg=placeholder)
-    return [[(_relative(served, href), score) for href, score in links]
-            for links in page.evaluate(_RESULTS)]
-
-
 def judge(question: dict, lang: str, results: list[list[tuple[str, str]]]) -> tuple[bool, bool]:
     """(page first, page first with the section among the first TOP links). A question answered
     in two places lists the other under `also` (page or page#section)."""
@@ -115,17 +86,6 @@ def test_the_chinese_index_keeps_each_glossary_term_whole(built_site):
     terms = glossary_terms((DOCS / "glossary.zh.md").read_text(encoding="utf-8"))
     split = [term for term in terms if term in text.replace("\u200b", "") and term not in words]
     assert not split, f"glossary terms the index never keeps whole: {split}"
-
-
-def open_search(open_context, served, lang: str):
-    """A fresh page of the language's home page; the page, its recorder and the search placeholder."""
-    context, recorder = open_context()
-    page = context.new_page()
-    goto(page, recorder, served.url + page_url("index.md", lang))
-    placeholder = page.evaluate(
-        "JSON.parse(document.querySelector('#__config').textContent).translations"
-        "['search.result.placeholder']")
-    return page, recorder, placeholder
 
 
 def test_chinese_next_to_latin_letters_finds_what_it_finds_with_spaces(open_context, served):
