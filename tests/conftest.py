@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from tests.quick_runs import RUNS, background_run, start_background_runs, stop_background_runs
 from tests.site_build import Build, session_build, stop_session_build
 
 SITE_FIXTURES = {"build", "site"}
@@ -25,31 +26,46 @@ def _needs_site(item: pytest.Item) -> bool:
     return bool(names & SITE_FIXTURES) or ("built_site" in names and not os.environ.get("BROWSER_TESTS_SITE"))
 
 
+BACKGROUND_FIXTURES = {run.fixture for run in RUNS}
+
+
+def _needs_background_run(item: pytest.Item) -> bool:
+    return bool(BACKGROUND_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """First the tests that need no site, then the modules whose tests read the built site (so the
-    build overlaps with the first), then the doc blocks (which have been running in the background
-    all along; these tests only collect their results), then the browser tests (which run in a
-    process of their own once the site is built: tests/browser/conftest.py). Each module keeps its
-    own order."""
+    """First the tests that need neither the site nor a background run (tests/quick_runs.py), then
+    the modules whose tests read a background run, then those whose tests read the built site (so
+    the build and the runs overlap with the first), then the doc blocks (which have been running in
+    the background all along; these tests only collect their results), then the browser tests
+    (which run in a process of their own once the site is built: tests/browser/conftest.py). Each
+    module keeps its own order."""
     site_modules = {item.path for item in items if _needs_site(item)}
+    run_modules = {item.path for item in items if _needs_background_run(item)}
 
     def group(item: pytest.Item) -> int:
         if item.path.is_relative_to(BROWSER):
-            return 3
+            return 4
         if item.path.suffix == ".md":
-            return 2
-        return 1 if item.path in site_modules else 0
+            return 3
+        return 2 if item.path in site_modules else 1 if item.path in run_modules else 0
 
     items.sort(key=group)
 
 
 def pytest_collection_finish(session):
-    if not session.config.option.collectonly and any(_needs_site(item) for item in session.items):
-        session_build(session.config)
+    if session.config.option.collectonly:
+        return
+    build = session_build(session.config) if any(_needs_site(item) for item in session.items) else None
+    # the runs in the order the tests read them, once the site is built
+    needed = [name for item in session.items for name in getattr(item, "fixturenames", ())
+              if name in BACKGROUND_FIXTURES]
+    start_background_runs(session.config, list(dict.fromkeys(needed)), build and build.wait)
 
 
 def pytest_unconfigure(config):
     stop_session_build(config)
+    stop_background_runs(config)
 
 
 @pytest.fixture(scope="session")
@@ -66,12 +82,21 @@ def site(build) -> Path:
 
 
 @pytest.fixture(scope="session")
-def dry_run(tmp_path_factory):
-    """(folder, completed process) of one dry run of the GPU session (tests/quick_runs.py)."""
-    from tests.quick_runs import gpu_dry_run
+def dry_run(request):
+    """(folder, completed process) of the session's dry run of the GPU session (tests/quick_runs.py)."""
+    return background_run(request.config, "dry_run")
 
-    out = tmp_path_factory.mktemp("gpu-out")
-    return out, gpu_dry_run(out)
+
+@pytest.fixture(scope="session")
+def anatomy_quick_run(request):
+    """(file, completed process) of `python -m benchmarks.anatomy --quick` (tests/quick_runs.py)."""
+    return background_run(request.config, "anatomy_quick_run")
+
+
+@pytest.fixture(scope="session")
+def threading_quick_run(request):
+    """(file, completed process) of `python -m benchmarks.threading_lab --quick` (tests/quick_runs.py)."""
+    return background_run(request.config, "threading_quick_run")
 
 
 @pytest.fixture(scope="module")

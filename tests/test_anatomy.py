@@ -24,14 +24,14 @@ from benchmarks.anatomy import (
 from benchmarks.timing import make_epoch
 from snippets.iris_setup import IrisMLP, load_iris_tensors
 from snippets.overhead_launch import count_ops, metadata_only
-from tests.quick_runs import quick_result, rejected_options
+from tests.quick_runs import quick_file, rejected_options
 
 CPU = torch.device("cpu")
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory) -> dict:
-    return quick_result(tmp_path_factory.mktemp("anatomy"), "anatomy", "anatomy")
+def quick(anatomy_quick_run) -> dict:
+    return quick_file(anatomy_quick_run, "anatomy")
 
 
 def _losses(make, epochs=30):

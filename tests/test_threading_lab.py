@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from benchmarks import figures_threading, threading_lab
-from tests.quick_runs import quick_result, rejected_options
+from tests.quick_runs import quick_file, rejected_options
 
 LINUX = Path("/proc/self/task").is_dir()
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory) -> dict:
-    return quick_result(tmp_path_factory.mktemp("threading"), "threading_lab", "threading")
+def quick(threading_quick_run) -> dict:
+    return quick_file(threading_quick_run, "threading")
 
 
 def test_result_is_stamped_and_complete(quick):

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.site_server import SiteServer
+from tests.browser.site_server import EMPTY_SEARCH_INDEX, SiteServer
 from tests.pages import DEFAULT_LANGUAGE, LANGUAGES, ROOT, page_variants
 from tests.site_build import session_build
 
@@ -42,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 AXE = HERE / "vendor" / "axe-core" / "axe.min.js"   # 4.14.1, see vendor/axe-core/README.md
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 SCREENSHOTS = ROOT / "build" / "screenshots"   # git-ignored; look at them after a run
+SCREENSHOT_PAGES = ("index.md", "results.md", "iris-notebook.md", "gpu-payoff.md")  # their first screen
 
 INSTALL = ("install them (Debian, as root): apt-get update && apt-get install -y chromium "
            "fonts-wqy-microhei (or set CHROMIUM to a Chromium/Chrome binary)")
@@ -348,12 +349,18 @@ class Recorder:
 
 @pytest.fixture
 def open_context(browser, served):
-    """A factory of fresh browser contexts (Playwright options as keywords) and their recorders."""
+    """A factory of fresh browser contexts (Playwright options as keywords) and their recorders.
+
+    `search=False`: for tests that never search, every page gets its language's search index with
+    its entries taken out (tests/browser/site_server.py; the file must still be there): building the
+    full index is about half a CPU-second per page load, which the tests of search pay instead."""
     contexts = []
 
-    def make(**options):
+    def make(search: bool = True, **options):
         options.setdefault("viewport", {"width": 1280, "height": 800})
         context = browser.new_context(**options)
+        if not search:  # the site server then serves the index without entries
+            context.set_extra_http_headers(dict([EMPTY_SEARCH_INDEX]))
         recorder = Recorder(served.origin)
         def started(request):
             recorder.requests.append(request.url)
@@ -455,3 +462,104 @@ def open_search(open_context, served, lang: str):
         "JSON.parse(document.querySelector('#__config').textContent).translations"
         "['search.result.placeholder']")
     return page, recorder, placeholder
+
+
+# Rendered content that the page skips while off screen (content-visibility: auto) is drawn for the
+# measurements: the geometry measured is the one the reader gets on scrolling there.
+DRAW_ALL = "*, *::before { content-visibility: visible !important; }"
+
+_LAYOUT = """() => {
+  const vw = document.documentElement.clientWidth;
+  const problems = [];
+  const where = (el) => {
+    const id = el.closest('[id]');
+    return (el.tagName.toLowerCase()) + (id ? ' in #' + id.id : '');
+  };
+  const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
+                          * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+  // 1. No button over code: the copy button's box against the box of every line of text in its block.
+  for (const pre of document.querySelectorAll('article pre')) {
+    const buttons = [...pre.querySelectorAll('button, .md-code__nav')];
+    const code = pre.querySelector('code') || pre;
+    if (!buttons.length) continue;
+    const frame = code.getBoundingClientRect();
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let node, lines = 0;
+    while ((node = walker.nextNode()) && lines < 400) {
+      if (!node.textContent.trim()) continue;
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        lines++;
+        const outside = r.bottom < frame.top || r.top > frame.bottom || r.right < frame.left
+                        || r.left > frame.right;
+        if (outside) continue;
+        for (const b of buttons) {
+          const box = b.getBoundingClientRect();
+          if (box.width && overlap(box, r) > 4) {
+            problems.push(`button covers code "${node.textContent.trim().slice(0, 40)}" (${where(pre)})`);
+          }
+        }
+      }
+    }
+  }
+  // 2. No table cut off: it fits the screen, or a frame around it (or the table itself) scrolls sideways
+  //    and that frame fits the screen.
+  for (const table of document.querySelectorAll('article table')) {
+    const t = table.getBoundingClientRect();
+    if (t.left >= -1 && t.right <= vw + 1) continue;
+    let el = table, ok = false;
+    while (el && el !== document.body) {
+      const s = getComputedStyle(el), r = el.getBoundingClientRect();
+      if (['auto', 'scroll'].includes(s.overflowX) && r.left >= -1 && r.right <= vw + 1
+          && el.scrollWidth >= Math.floor(t.width) - 1) { ok = true; break; }
+      el = el.parentElement;
+    }
+    if (!ok) problems.push(`table ${Math.round(t.width)} px wide, from ${Math.round(t.left)} px, ` +
+        `cut off (${where(table)})`);
+  }
+  // 3. Images fit the screen.
+  for (const img of document.querySelectorAll('article img')) {
+    const r = img.getBoundingClientRect();
+    if (r.width && (r.left < -1 || r.right > vw + 1)) problems.push(`image wider than the screen ` +
+        `(${where(img)})`);
+  }
+  // 4. Notebook code cells keep most of the width for code.
+  for (const cell of document.querySelectorAll('.jupyter-wrapper .jp-InputArea-editor')) {
+    const r = cell.getBoundingClientRect();
+    if (r.width && r.width < 0.75 * Math.min(vw, document.querySelector('article').clientWidth)) {
+      problems.push(`notebook code cell only ${Math.round(r.width)} px wide on a ${vw} px screen`);
+      break;
+    }
+  }
+  if (document.documentElement.scrollWidth > vw + 1) {
+    problems.push(`the page is ${document.documentElement.scrollWidth} px wide on a ${vw} px screen`);
+  }
+  return problems;
+}"""
+
+
+def layout_problems(page) -> list[str]:
+    """What the reader's screen gets wrong on the page as drawn now: a copy button over code, a table
+    cut off, an image or a notebook cell wider than the screen, a page wider than the screen. Draws
+    everything first (DRAW_ALL), as the reader gets it on scrolling there."""
+    draw_all(page)
+    return page.evaluate(_LAYOUT)
+
+
+def screenshot(page, name: str) -> None:
+    """The first screen of the page, from its top, into build/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+def draw_all(page) -> None:
+    """Draw the content the page skips while off screen (once per page)."""
+    if page.evaluate("""(css) => {
+            if (document.getElementById('draw-all')) return false;
+            const style = Object.assign(document.createElement('style'), {id: 'draw-all', textContent: css});
+            document.head.append(style);
+            return true;
+        }""", DRAW_ALL):
+        page.wait_for_timeout(50)

@@ -7,6 +7,9 @@
 - text is gzip-compressed when the browser accepts it, so the bytes a browser counts are close to
   what a reader downloads from the host.
 
+For the tests: a request with the header `X-Search-Index: empty` gets a search index with its
+configuration and no documents (tests/browser/conftest.py's `open_context(search=False)`).
+
 Preview a build as it will be published:
 
     mkdocs build && python -m tests.browser.site_server site
@@ -18,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gzip
+import json
 import mimetypes
 import posixpath
 import sys
@@ -32,6 +37,16 @@ from mkdocs.utils.yaml import yaml_load
 
 ROOT = Path(__file__).resolve().parents[2]
 _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+EMPTY_SEARCH_INDEX = ("X-Search-Index", "empty")
+
+
+@functools.lru_cache(maxsize=512)
+def _body(file: Path, mtime_ns: int, compressed: bool, empty_index: bool) -> bytes:
+    """A file's bytes as served (read and compressed once per version of the file)."""
+    body = file.read_bytes()
+    if empty_index:
+        body = json.dumps({"config": json.loads(body)["config"], "docs": []}).encode()
+    return gzip.compress(body, compresslevel=6, mtime=0) if compressed else body
 
 
 def site_path(config: Path = ROOT / "mkdocs.yml") -> str:
@@ -84,14 +99,16 @@ def _handler(site: Path, prefix: str) -> type[BaseHTTPRequestHandler]:
             self.send_error(HTTPStatus.NOT_FOUND)
 
         def _send(self, status: HTTPStatus, file: Path, head: bool) -> None:
-            body = file.read_bytes()
             kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            compressed = kind.startswith(_COMPRESSIBLE) and "gzip" in self.headers.get("Accept-Encoding", "")
+            empty_index = (file.name == "search_index.json"
+                           and self.headers.get(EMPTY_SEARCH_INDEX[0]) == EMPTY_SEARCH_INDEX[1])
+            body = _body(file, file.stat().st_mtime_ns, compressed, empty_index)
             self.send_response(status)
             if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
                 kind += "; charset=utf-8"
             self.send_header("Content-Type", kind)
-            if kind.startswith(_COMPRESSIBLE) and "gzip" in self.headers.get("Accept-Encoding", ""):
-                body = gzip.compress(body, compresslevel=6, mtime=0)
+            if compressed:
                 self.send_header("Content-Encoding", "gzip")
                 self.send_header("Vary", "Accept-Encoding")
             self.send_header("Content-Length", str(len(body)))

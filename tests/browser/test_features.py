@@ -98,7 +98,7 @@ def test_content_tabs_switch(open_context, served, built_site, lang):
     urls = [url for _, url in _pages_of(lang) if 'class="tabbed-set' in _html(built_site, url)]
     if not urls:
         pytest.skip(f'no {lang} page has content tabs (=== "Title") yet: nothing to switch')
-    context, recorder = open_context()
+    context, recorder = open_context(search=False)
     page = context.new_page()
     problems = []
     for url in urls:
@@ -120,7 +120,7 @@ def test_content_tabs_switch(open_context, served, built_site, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_theme_follows_the_system_and_the_toggle_switches_and_is_remembered(open_context, served, lang):
     home = served.url + page_url("index.md", lang)
-    context, recorder = open_context(color_scheme="light")
+    context, recorder = open_context(search=False, color_scheme="light")
     page = context.new_page()
     goto(page, recorder, home)
     assert page_facts(page)["scheme"] == "default"
@@ -130,7 +130,7 @@ def test_theme_follows_the_system_and_the_toggle_switches_and_is_remembered(open
     goto(page, recorder, home)
     assert page_facts(page)["scheme"] == "slate", "the reader's choice was not remembered"
     assert switch_palette(page) == "default"
-    dark_context, dark_recorder = open_context(color_scheme="dark")
+    dark_context, dark_recorder = open_context(search=False, color_scheme="dark")
     dark_page = dark_context.new_page()
     goto(dark_page, dark_recorder, home)
     assert page_facts(dark_page)["scheme"] == "slate", "a dark system theme did not open the dark scheme"

@@ -1,9 +1,10 @@
 """The reader's path: the answer first, readable on a phone, chapter numbers that agree, results that
 are results.
 
-At 390 px (a phone) and 1280 px, in both languages and both colour schemes: no copy button covers code,
-no table is cut off (a table wider than the screen scrolls inside its own frame), notebook cells keep the
-screen's width for code, and no image is wider than the screen. The home page gives the verdict in its
+At 390 px (a phone), in both languages and both colour schemes: no copy button covers code, no table
+is cut off (a table wider than the screen scrolls inside its own frame), notebook cells keep the
+screen's width for code, and no image is wider than the screen (at 1280 px the same checks run in
+tests/browser/test_pages.py's visit of each page). The home page gives the verdict in its
 first screens with one tap to the full decision; the results page shows each machine's race and
 overheads side by side on a wide screen. Screenshots of what a reader sees go to build/screenshots/.
 """
@@ -18,7 +19,17 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.utils.yaml import yaml_load
 
-from tests.browser.conftest import SCREENSHOTS, content_pages, goto, language_of, page_url, switch_palette
+from tests.browser.conftest import (
+    SCREENSHOT_PAGES,
+    content_pages,
+    draw_all,
+    goto,
+    language_of,
+    layout_problems,
+    page_url,
+    screenshot,
+    switch_palette,
+)
 from tests.pages import LANGUAGES, ROOT
 
 PHONE = {"width": 390, "height": 844}
@@ -29,86 +40,11 @@ LABEL = {
     "zh": re.compile(r"第 (\d+) 章(?: · (\d+\.\d+))?"),
     "en": re.compile(r"Chapter (\d+)(?: · (\d+\.\d+))?"),
 }
-SCREENSHOT_PAGES = ("index.md", "results.md", "iris-notebook.md", "gpu-payoff.md")
-
-# Rendered content that the page skips while off screen (content-visibility: auto) is drawn for the
-# measurements: the geometry measured is the one the reader gets on scrolling there.
-_DRAW_ALL = "*, *::before { content-visibility: visible !important; }"
-
-_GEOMETRY = """() => {
-  const vw = document.documentElement.clientWidth;
-  const problems = [];
-  const where = (el) => {
-    const id = el.closest('[id]');
-    return (el.tagName.toLowerCase()) + (id ? ' in #' + id.id : '');
-  };
-  const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
-                          * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
-  // 1. No button over code: the copy button's box against the box of every line of text in its block.
-  for (const pre of document.querySelectorAll('article pre')) {
-    const buttons = [...pre.querySelectorAll('button, .md-code__nav')];
-    const code = pre.querySelector('code') || pre;
-    if (!buttons.length) continue;
-    const frame = code.getBoundingClientRect();
-    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
-    const range = document.createRange();
-    let node, lines = 0;
-    while ((node = walker.nextNode()) && lines < 400) {
-      if (!node.textContent.trim()) continue;
-      range.selectNodeContents(node);
-      for (const r of range.getClientRects()) {
-        lines++;
-        const outside = r.bottom < frame.top || r.top > frame.bottom || r.right < frame.left
-                        || r.left > frame.right;
-        if (outside) continue;
-        for (const b of buttons) {
-          const box = b.getBoundingClientRect();
-          if (box.width && overlap(box, r) > 4) {
-            problems.push(`button covers code "${node.textContent.trim().slice(0, 40)}" (${where(pre)})`);
-          }
-        }
-      }
-    }
-  }
-  // 2. No table cut off: it fits the screen, or a frame around it (or the table itself) scrolls sideways
-  //    and that frame fits the screen.
-  for (const table of document.querySelectorAll('article table')) {
-    const t = table.getBoundingClientRect();
-    if (t.left >= -1 && t.right <= vw + 1) continue;
-    let el = table, ok = false;
-    while (el && el !== document.body) {
-      const s = getComputedStyle(el), r = el.getBoundingClientRect();
-      if (['auto', 'scroll'].includes(s.overflowX) && r.left >= -1 && r.right <= vw + 1
-          && el.scrollWidth >= Math.floor(t.width) - 1) { ok = true; break; }
-      el = el.parentElement;
-    }
-    if (!ok) problems.push(`table ${Math.round(t.width)} px wide, from ${Math.round(t.left)} px, ` +
-        `cut off (${where(table)})`);
-  }
-  // 3. Images fit the screen.
-  for (const img of document.querySelectorAll('article img')) {
-    const r = img.getBoundingClientRect();
-    if (r.width && (r.left < -1 || r.right > vw + 1)) problems.push(`image wider than the screen ` +
-        `(${where(img)})`);
-  }
-  // 4. Notebook code cells keep most of the width for code.
-  for (const cell of document.querySelectorAll('.jupyter-wrapper .jp-InputArea-editor')) {
-    const r = cell.getBoundingClientRect();
-    if (r.width && r.width < 0.75 * Math.min(vw, document.querySelector('article').clientWidth)) {
-      problems.push(`notebook code cell only ${Math.round(r.width)} px wide on a ${vw} px screen`);
-      break;
-    }
-  }
-  if (document.documentElement.scrollWidth > vw + 1) {
-    problems.push(`the page is ${document.documentElement.scrollWidth} px wide on a ${vw} px screen`);
-  }
-  return problems;
-}"""
-
 
 def _context(open_context, screen: str, scheme: str):
     phone = screen == "phone"
     return open_context(
+        search=False,
         viewport=SCREENS[screen],
         color_scheme=scheme,
         is_mobile=phone,
@@ -125,14 +61,13 @@ def _soup(site: Path, url: str) -> BeautifulSoup:
     return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.mark.parametrize("screen", ["phone", "wide"])
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_code_under_a_button_and_no_table_cut_off(open_context, served, lang, screen):
-    """Every page, in the light scheme and then (the toggle, no reload) the dark one: the copy buttons
-    cover no code, tables fit or scroll in their frame, images and notebook cells fit. Screenshots of
-    the first screen of some pages, in both schemes, to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    context, recorder = _context(open_context, screen, "light")
+def test_no_code_under_a_button_and_no_table_cut_off_on_a_phone(open_context, served, lang):
+    """Every page at 390 px, in the light scheme and then (the toggle, no reload) the dark one: the
+    copy buttons cover no code, tables fit or scroll in their frame, images and notebook cells fit
+    (at 1280 px: tests/browser/test_pages.py, in its visit of each page). Screenshots of the first
+    screen of some pages, in both schemes, to look at."""
+    context, recorder = _context(open_context, "phone", "light")
     page = context.new_page()
     problems = []
     for base, url in _pages_of(lang):
@@ -141,13 +76,8 @@ def test_no_code_under_a_button_and_no_table_cut_off(open_context, served, lang,
             if scheme == "dark" and switch_palette(page) != "slate":
                 problems.append(f"/{url}: the theme toggle did not switch to the dark scheme")
             if base in SCREENSHOT_PAGES:
-                name = base.removesuffix(".md").replace("index", "home")
-                page.evaluate("window.scrollTo(0, 0)")
-                page.screenshot(path=SCREENSHOTS / f"reader-{name}-{lang}-{screen}-{scheme}.png")
-            if scheme == "light":
-                page.add_style_tag(content=_DRAW_ALL)
-            page.wait_for_timeout(50)
-            problems += [f"/{url} ({scheme}): {p}" for p in page.evaluate(_GEOMETRY)]
+                screenshot(page, f"reader-{base.removesuffix('.md')}-{lang}-phone-{scheme}")
+            problems += [f"/{url} ({scheme}): {p}" for p in layout_problems(page)]
         switch_palette(page)  # back to light: the choice is remembered for the next page
     problems += recorder.problems()
     assert not problems, "\n".join(problems)
@@ -170,7 +100,7 @@ def test_the_verdict_comes_first_and_the_decision_is_one_tap_away(open_context, 
     assert verdict.locator(".admonition").count() == 1
     link = verdict.locator("a[href*='#which-device']").first
     assert link.count() == 1, "the verdict links to the full decision section"
-    page.screenshot(path=SCREENSHOTS / f"reader-verdict-{lang}-phone.png", full_page=False)
+    screenshot(page, f"reader-verdict-{lang}-phone")
     link.scroll_into_view_if_needed()
     link.tap()
     page.wait_for_url(re.compile(r"#which-device$"))
@@ -191,7 +121,7 @@ def test_results_side_by_side_on_a_wide_screen_and_stacked_on_a_phone(open_conte
         context, recorder = _context(open_context, screen, "light")
         page = context.new_page()
         goto(page, recorder, url)
-        page.add_style_tag(content=_DRAW_ALL)
+        draw_all(page)
         facts[screen] = page.evaluate("""() => {
             const pair = document.querySelector('.results-pair');
             if (!pair) return null;
