@@ -542,9 +542,39 @@ _LAYOUT = """() => {
 def layout_problems(page) -> list[str]:
     """What the reader's screen gets wrong on the page as drawn now: a copy button over code, a table
     cut off, an image or a notebook cell wider than the screen, a page wider than the screen. Draws
-    everything first (DRAW_ALL), as the reader gets it on scrolling there."""
+    everything and mounts every code block first, as the reader gets them on scrolling there."""
     draw_all(page)
-    return page.evaluate(_LAYOUT)
+    return mount_code_blocks(page) + page.evaluate(_LAYOUT)
+
+
+# Every code block shown (not in a closed <details>) that Material has not mounted: no buttons yet.
+_UNMOUNTED = """() => [...document.querySelectorAll('div.highlight pre > code')]
+    .filter(code => code.checkVisibility() && !code.parentElement.querySelector('.md-code__nav'))
+    .map(code => code.closest('[id]')?.id || code.textContent.trim().slice(0, 40))"""
+
+
+def mount_code_blocks(page) -> list[str]:
+    """Material mounts a code block (its copy button) when it first comes into view (`content.lazy`,
+    mkdocs.yml). Shrink the whole page into the screen for a moment (a transform: the layout does not
+    change), so that every block is in view, as each is for a reader who scrolls through the page,
+    and wait until each has its buttons. Returns the blocks that got none."""
+    from playwright.sync_api import TimeoutError as WaitedTooLong
+
+    if not page.evaluate(_UNMOUNTED):
+        return []
+    page.evaluate("""() => {
+        const root = document.documentElement.style;
+        root.transformOrigin = '0 0';
+        root.transform = `scale(${Math.min(1, innerHeight / document.documentElement.scrollHeight / 2)})`;
+    }""")
+    try:
+        page.wait_for_function(f"() => !({_UNMOUNTED})().length", timeout=10_000)
+    except WaitedTooLong:
+        pass  # reported below
+    finally:
+        page.evaluate("() => { document.documentElement.style.transform = ''; }")
+        page.wait_for_timeout(50)
+    return [f"code block without a copy button: {block}" for block in page.evaluate(_UNMOUNTED)]
 
 
 def screenshot(page, name: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as WaitedTooLong
 
 from tests.browser.conftest import (
     NOT_FOUND,
@@ -20,6 +21,7 @@ from tests.browser.conftest import (
     goto,
     language_of,
     layout_problems,
+    mount_code_blocks,
     page_facts,
     page_url,
     screenshot,
@@ -71,15 +73,12 @@ def check_language(facts: dict, lang: str) -> list[str]:
 
 
 def check_copy_buttons(page, lang: str) -> list[str]:
-    """Every code block has a copy button; the first one puts exactly the block's text on the
-    clipboard and says so in the reader's language."""
-    blocks = page.locator("div.highlight pre:has(> code)")
-    if not blocks.count():
+    """Every code block in view has a copy button (mount_code_blocks: Material adds it when the block
+    first comes into view; one folded away in <details> gets it when opened); the first one puts
+    exactly the block's text on the clipboard and says so in the reader's language."""
+    if not page.locator("div.highlight pre:has(> code)").count():
         return []
-    problems = []
-    buttons = page.locator("div.highlight pre:has(> code) button[data-md-type=copy]")
-    if buttons.count() != blocks.count():
-        problems.append(f"{blocks.count()} code blocks, {buttons.count()} copy buttons")
+    problems = mount_code_blocks(page)
     page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
     first = page.locator("div.highlight pre:has(> code):visible").first  # not one folded away in <details>
     first.scroll_into_view_if_needed()
@@ -95,6 +94,16 @@ def check_copy_buttons(page, lang: str) -> list[str]:
     notice = page.locator(".md-dialog").inner_text()
     if UI[lang]["copied"] not in notice:
         problems.append(f"after copying, the notice says {notice!r}")
+    folded = page.locator("details:not([open]):has(div.highlight pre > code)")
+    if folded.count():  # opened, its block comes into view and gets its buttons
+        index = page.evaluate("""() => [...document.querySelectorAll('details')]
+            .findIndex(d => !d.open && d.querySelector('div.highlight pre > code'))""")
+        opened = page.locator("details").nth(index)
+        opened.locator("summary").click()
+        try:
+            opened.locator("button[data-md-type=copy]").first.wait_for(timeout=5_000)
+        except WaitedTooLong:
+            problems.append("a code block in an opened <details> got no copy button")
     return problems
 
 
@@ -120,6 +129,7 @@ def test_page_works_for_a_reader_in_its_language(open_context, served, axe_sourc
         if base in SCREENSHOT_PAGES:
             screenshot(page, f"reader-{base.removesuffix('.md')}-{lang}-wide-{scheme}")
         draw_all(page)  # what is off screen too, as the reader gets it on scrolling there
+        problems += [f"{scheme}: {p}" for p in mount_code_blocks(page)]
         if scheme == "light" or lang == DEFAULT_LANGUAGE:
             rules = COLOUR_RULES if scheme == "dark" else None
             problems += [f"{scheme}: {v}" for v in serious_violations(page, axe_source, rules)]
