@@ -1,6 +1,7 @@
 """The long commands whose files several tests read, run once per session in the background: the GPU
 session's dry run (`python -m benchmarks.gpu_run --dry-run`, whose overheads file is also what the
-overheads tests read) and each benchmark's `--quick` run; and a benchmark's bad options.
+overheads tests read) and the anatomy's and threading lab's `--quick` runs; and a benchmark's bad
+options.
 
 Once the tests are collected (tests/conftest.py), `BackgroundRuns` runs the ones some collected test
 needs, one after another in a thread of their own, so that they use the CPU the tests of this process

@@ -10,18 +10,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as WaitedTooLong
 
 from tests.browser.conftest import (
     NOT_FOUND,
     SCREENSHOT_PAGES,
     UI,
     content_pages,
-    draw_all,
     goto,
     language_of,
     layout_problems,
-    mount_code_blocks,
     page_facts,
     page_url,
     screenshot,
@@ -73,12 +70,15 @@ def check_language(facts: dict, lang: str) -> list[str]:
 
 
 def check_copy_buttons(page, lang: str) -> list[str]:
-    """Every code block in view has a copy button (mount_code_blocks: Material adds it when the block
-    first comes into view; one folded away in <details> gets it when opened); the first one puts
-    exactly the block's text on the clipboard and says so in the reader's language."""
+    """Once every block has been in view (layout_problems reports one left without buttons: Material
+    adds them when a block first comes into view), the first copy button puts exactly the block's
+    text on the clipboard and says so in the reader's language; a block folded away in <details>
+    gets its button when opened."""
+    from playwright.sync_api import TimeoutError as WaitedTooLong
+
     if not page.locator("div.highlight pre:has(> code)").count():
         return []
-    problems = mount_code_blocks(page)
+    problems = []
     page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
     first = page.locator("div.highlight pre:has(> code):visible").first  # not one folded away in <details>
     first.scroll_into_view_if_needed()
@@ -128,12 +128,12 @@ def test_page_works_for_a_reader_in_its_language(open_context, served, axe_sourc
             problems.append("the theme toggle did not switch to the dark scheme")
         if base in SCREENSHOT_PAGES:
             screenshot(page, f"reader-{base.removesuffix('.md')}-{lang}-wide-{scheme}")
-        draw_all(page)  # what is off screen too, as the reader gets it on scrolling there
-        problems += [f"{scheme}: {p}" for p in mount_code_blocks(page)]
+        # first: draws what is off screen and mounts every code block, as the reader gets them on
+        # scrolling there, for axe too
+        problems += [f"{scheme}: {p}" for p in layout_problems(page)]
         if scheme == "light" or lang == DEFAULT_LANGUAGE:
             rules = COLOUR_RULES if scheme == "dark" else None
             problems += [f"{scheme}: {v}" for v in serious_violations(page, axe_source, rules)]
-        problems += [f"{scheme}: {p}" for p in layout_problems(page)]
     problems += [f"copy: {p}" for p in check_copy_buttons(page, lang)]  # after axe: its notice fades
     for other in LANGUAGES:
         if other == lang:
